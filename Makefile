@@ -1,0 +1,100 @@
+# telephony.freeswitch_ha: everything a developer or CI runs.
+#   make test   lint, sanity, unit and preflight tests, every Molecule scenario
+#   make lab    bring up the lab and deploy site.yml into it
+# Both do their own set-up (virtualenv, Docker engine, base images) on a fresh
+# Debian machine as root.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
+export NO_COLOR := 1
+LAB_INVENTORY ?= inventories/lab
+LAB_SECRETS := build/lab-secrets.yml
+COLLECTION_LINK := build/collections/ansible_collections/telephony/freeswitch_ha
+SCENARIOS := $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
+
+.PHONY: help venv collection-link lint yamllint ansible-lint sanity unit molecule test \
+        engine images lab lab-up lab-down lab-secrets bench bench-plan bench-lab build
+
+help:
+	@echo "make test | lint | sanity | unit | molecule | lab | lab-down | bench | bench-plan | build"
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+# Ansible finds this collection through a symlink tree (ansible.cfg).
+$(COLLECTION_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn ../../../.. $@
+
+collection-link: $(COLLECTION_LINK)
+
+yamllint: venv
+	yamllint --strict .
+
+ansible-lint: venv collection-link
+	ansible-lint --offline --profile production
+
+lint: yamllint ansible-lint
+
+sanity: venv
+	tools/sanity.sh
+
+unit: venv collection-link
+	pytest -q -p no:cacheprovider tests/unit tests/lab tests/preflight
+
+engine: venv
+	$(BIN)/python tools/lab.py engine
+
+images: engine
+	$(BIN)/python tools/lab.py image bookworm
+
+molecule: venv collection-link images
+	@if [ -z "$(SCENARIOS)" ]; then echo "molecule: no scenarios found" >&2; exit 1; fi
+	@for s in $(SCENARIOS); do \
+	  echo "=== molecule scenario $$s"; start=$$(date +%s); \
+	  molecule test -s $$s || exit 1; \
+	  echo "=== molecule scenario $$s passed in $$(( $$(date +%s) - start )) s"; \
+	done
+
+test: lint sanity unit molecule
+
+# Lab secrets are generated once per checkout, never committed.
+$(LAB_SECRETS): | venv
+	$(BIN)/python tools/lab_secrets.py $@
+
+lab-secrets: $(LAB_SECRETS)
+
+lab-up: venv collection-link
+	$(BIN)/python tools/lab.py up -i $(LAB_INVENTORY) --record
+
+lab: lab-up lab-secrets
+	ansible-playbook -i $(LAB_INVENTORY) -e @$(LAB_SECRETS) site.yml
+
+lab-down: venv
+	$(BIN)/python tools/lab.py down -i $(LAB_INVENTORY) --stop-engine
+
+bench-plan: venv
+	$(BIN)/python tools/bench_plan.py
+
+bench-lab: venv
+	$(BIN)/python tools/lab.py down -i $(LAB_INVENTORY)
+	docker image rm -f fsha/debian:bookworm >/dev/null 2>&1 || true
+	$(BIN)/python tools/lab.py up -i $(LAB_INVENTORY) --record
+	$(BIN)/python tools/lab.py down -i $(LAB_INVENTORY)
+	$(BIN)/python tools/lab.py up -i $(LAB_INVENTORY) --record
+
+bench: bench-plan bench-lab
+	$(BIN)/python tools/benchreport.py
+
+build: venv
+	ansible-galaxy collection build --force --output-path build/dist

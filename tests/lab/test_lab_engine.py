@@ -1,0 +1,136 @@
+"""The lab engine stops on bad input with one line and changes nothing."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+import lab  # noqa: E402  (tools/ is not a package)
+
+
+def inventory(hosts: dict, **common) -> dict:
+    common.setdefault("freeswitch_ha_lab_subnet", "172.28.57.0/24")
+    hostvars = {name: {**common, **hv} for name, hv in hosts.items()}
+    return {"_meta": {"hostvars": hostvars}, "all": {"children": ["ungrouped"]},
+            "ungrouped": {"hosts": sorted(hosts)}}
+
+
+def test_lab_inventory_plans():
+    plan = lab.plan_lab(lab.read_inventory(str(ROOT / "inventories" / "lab")))
+    assert plan.network == "fsha-lab"
+    assert plan.subnet == ipaddress.IPv4Network("172.28.57.0/24")
+    assert {h.name for h in plan.hosts} == {"lb1", "lb2", "fs1", "fs2", "fs3", "fs4", "db1", "db2", "client1"}
+    assert all(h.container == "fsha-" + h.name for h in plan.hosts)
+
+
+def test_host_without_address_names_host_and_variable():
+    inv = inventory({"fs1": {"freeswitch_ha_address": "172.28.57.21"}, "fs2": {}})
+    with pytest.raises(lab.LabError, match=r"^fs2: freeswitch_ha_address is not set"):
+        lab.plan_lab(inv)
+
+
+@pytest.mark.parametrize(
+    ("hosts", "common", "pattern"),
+    [
+        ({"a": {"freeswitch_ha_address": "10.9.9.9"}}, {}, r"^a: freeswitch_ha_address: 10.9.9.9 is not a host address"),
+        ({"a": {"freeswitch_ha_address": "nope"}}, {}, r"^a: freeswitch_ha_address: 'nope' is not an IPv4"),
+        ({"a": {"freeswitch_ha_address": "172.28.57.1"}}, {}, r"^a: freeswitch_ha_address: .* gateway"),
+        ({"a": {"freeswitch_ha_address": "172.28.57.5"}, "b": {"freeswitch_ha_address": "172.28.57.5"}}, {},
+         r"^b: freeswitch_ha_address: 172.28.57.5 is already used by a"),
+        ({"a": {"freeswitch_ha_address": "172.28.57.5"}}, {"freeswitch_ha_lab_subnet": "172.28.57.1/24"},
+         r"^all: freeswitch_ha_lab_subnet"),
+        ({"a": {"freeswitch_ha_address": "172.28.57.5"}}, {"freeswitch_ha_lab_release": "buster"},
+         r"^all: freeswitch_ha_lab_release"),
+        ({"a": {"freeswitch_ha_address": "172.28.57.5", "ansible_host": "web"}}, {}, r"^a: ansible_host: 'web'"),
+    ],
+)
+def test_bad_lab_inventory(hosts, common, pattern):
+    with pytest.raises(lab.LabError, match=pattern):
+        lab.plan_lab(inventory(hosts, **common))
+
+
+def test_missing_subnet_is_reported():
+    inv = inventory({"a": {"freeswitch_ha_address": "172.28.57.5"}})
+    inv["_meta"]["hostvars"]["a"].pop("freeswitch_ha_lab_subnet")
+    with pytest.raises(lab.LabError, match=r"^all: freeswitch_ha_lab_subnet is not set"):
+        lab.plan_lab(inv)
+
+
+def test_non_debian_without_engine_says_what_to_install():
+    allowed, why = lab.can_install_engine({"ID": "fedora", "PRETTY_NAME": "Fedora Linux 41"}, 0)
+    assert not allowed
+    assert "Fedora Linux 41 is not Debian" in why and "install and start a Docker engine" in why
+    assert "\n" not in why
+
+
+def test_debian_needs_root_to_install_engine():
+    assert lab.can_install_engine({"ID": "debian"}, 0) == (True, "")
+    allowed, why = lab.can_install_engine({"ID": "debian"}, 1000)
+    assert not allowed and "run as root" in why
+
+
+def test_missing_engine_on_non_debian_changes_nothing(monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(lab, "docker_answers", lambda: False)
+    monkeypatch.setattr(lab, "os_release", lambda path="": {"ID": "arch", "PRETTY_NAME": "Arch Linux"})
+    monkeypatch.setattr(lab.subprocess, "Popen", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(lab, "run", lambda cmd, **k: calls.append(cmd))
+    monkeypatch.setattr(lab, "read_inventory", lambda _i: inventory({"a": {"freeswitch_ha_address": "172.28.57.5"}}))
+    assert lab.main(["up", "-i", "x"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Arch Linux is not Debian" in err[0]
+    assert calls == []
+
+
+class FakeDocker:
+    """Answers `docker network ls/inspect` and records every other command."""
+
+    def __init__(self, networks: dict[str, str]):
+        self.networks = networks
+        self.changes: list[list[str]] = []
+
+    def __call__(self, cmd, check=True, **_kw):
+        out = ""
+        if cmd[:3] == ["docker", "network", "ls"]:
+            out = "\n".join(self.networks)
+        elif cmd[:3] == ["docker", "network", "inspect"]:
+            name = cmd[3]
+            if name not in self.networks:
+                return subprocess.CompletedProcess(cmd, 1, "", "no such network")
+            out = json.dumps([{"IPAM": {"Config": [{"Subnet": self.networks[name]}]}}])
+        else:
+            self.changes.append(cmd)
+        return subprocess.CompletedProcess(cmd, 0, out, "")
+
+
+def test_overlapping_subnet_stops_before_any_change(monkeypatch, capsys):
+    fake = FakeDocker({"bridge": "172.17.0.0/16", "other-lab": "172.28.0.0/16"})
+    monkeypatch.setattr(lab, "run", fake)
+    monkeypatch.setattr(lab, "docker_answers", lambda: True)
+    monkeypatch.setattr(lab, "build_image", lambda release: fake.changes.append(["image", release]))
+    monkeypatch.setattr(lab, "read_inventory", lambda _i: inventory({"a": {"freeswitch_ha_address": "172.28.57.5"}}))
+    assert lab.main(["up", "-i", "x"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "all: freeswitch_ha_lab_subnet: 172.28.57.0/24 overlaps Docker network(s) other-lab (172.28.0.0/16)" in err[0]
+    assert fake.changes == []
+
+
+def test_own_network_is_not_an_overlap(monkeypatch):
+    fake = FakeDocker({"fsha-lab": "172.28.57.0/24", "bridge": "172.17.0.0/16"})
+    monkeypatch.setattr(lab, "run", fake)
+    assert lab.overlapping_networks(ipaddress.IPv4Network("172.28.57.0/24"), "fsha-lab") == []
+
+
+def test_image_recipe_changes_with_release_and_mirror():
+    a = lab.image_recipe_hash("bookworm", "http://deb.debian.org/debian")
+    assert a == lab.image_recipe_hash("bookworm", "http://deb.debian.org/debian")
+    assert a != lab.image_recipe_hash("trixie", "http://deb.debian.org/debian")
+    assert a != lab.image_recipe_hash("bookworm", "http://mirror.invalid/debian")
