@@ -1,0 +1,59 @@
+# Copyright: contributors to telephony.freeswitch_ha
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filter: farm_plan."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: farm_plan
+author: telephony.freeswitch_ha contributors
+version_added: "0.1.0"
+short_description: The whole plan of the farm, computed once
+description:
+  - Checks the inventory (failing with every problem at once) and returns the tenants, the RTP ranges (in
+    C(freeswitch) group order), the dispatcher sets and the verto port map.
+options:
+  _input:
+    description:
+      - The inventory picture C({hosts, groups, vars}) that P(telephony.freeswitch_ha.farm_inventory#filter)
+        builds.
+    type: dict
+    required: true
+  check:
+    description: Check the inventory first.
+    type: bool
+    default: true
+"""
+
+EXAMPLES = r"""
+- name: Compute the plan once
+  ansible.builtin.set_fact:
+    freeswitch_ha_plan: "{{ farm | telephony.freeswitch_ha.farm_plan }}"
+"""
+
+RETURN = r"""
+_value:
+  description:
+    - C(tenants) (see tenant_partitions), C(rtp_ranges), C(dispatcher), C(verto) and C(internal_vip)
+      (C(vip), C(vrrp_router_id)).
+  type: dict
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
+
+
+def _farm_plan(farm, check=True):
+    try:
+        return plan_farm(farm, check=check)
+    except PlanError as exc:
+        raise AnsibleFilterError(f"farm_plan: {exc}") from exc
+
+
+class FilterModule:
+    """The whole farm plan."""
+
+    def filters(self):
+        return {"farm_plan": _farm_plan}

@@ -1,0 +1,95 @@
+# Copyright: contributors to telephony.freeswitch_ha
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The whole plan of a farm, computed once from the inventory picture."""
+
+from __future__ import annotations
+
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.dispatcher_weights import (
+    plan_dispatcher_weights,
+)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import (
+    format_problems,
+    inventory_check,
+)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import (
+    DEFAULT_MIN_PORTS,
+    DEFAULT_POOL,
+    plan_rtp_ranges,
+)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import (
+    plan_tenant_partitions,
+)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_port_map import (
+    plan_verto_port_map,
+)
+
+HOST_VARS = (
+    "freeswitch_ha_address", "freeswitch_ha_max_sessions", "freeswitch_ha_cores", "freeswitch_ha_weight",
+    "freeswitch_ha_rtp_range", "freeswitch_ha_switchname", "freeswitch_ha_verto_port", "freeswitch_ha_tenant",
+)
+
+
+def farm_rtp_ranges(farm):
+    """RTP ranges of the farm's FreeSWITCH boxes, in freeswitch group order."""
+    farm_vars = farm.get("vars") or {}
+    hosts = farm.get("hosts") or {}
+    boxes = list((farm.get("groups") or {}).get("freeswitch") or [])
+    return plan_rtp_ranges(
+        {box: (hosts.get(box) or {}).get("freeswitch_ha_rtp_range") for box in boxes},
+        farm_vars.get("freeswitch_ha_rtp_pool", DEFAULT_POOL),
+        farm_vars.get("freeswitch_ha_rtp_min_ports", DEFAULT_MIN_PORTS),
+    )
+
+
+def plan_farm(farm, check=True):
+    """Return {tenants, rtp_ranges, dispatcher, verto, vips}.
+
+    With ``check`` (the default) the inventory is checked first and a
+    PlanError lists every problem ("host: variable: message" lines).
+    """
+    if check:
+        problems = inventory_check(farm)
+        if problems:
+            raise PlanError("the inventory has problems:\n" + "\n".join(format_problems(problems)))
+    hosts = farm.get("hosts") or {}
+    farm_vars = farm.get("vars") or {}
+    tenants = plan_tenant_partitions(farm)
+    ranges = farm_rtp_ranges(farm)
+    return {
+        "tenants": tenants,
+        "rtp_ranges": ranges,
+        "dispatcher": plan_dispatcher_weights(tenants, hosts),
+        "verto": plan_verto_port_map(tenants, ranges, hosts),
+        "internal_vip": {
+            "vip": farm_vars.get("freeswitch_ha_internal_vip"),
+            "vrrp_router_id": farm_vars.get("freeswitch_ha_internal_vrrp_router_id"),
+        },
+    }
+
+
+def farm_inventory(groups, hostvars, farm_vars=None):
+    """The inventory picture from Ansible's ``groups`` and ``hostvars``.
+
+    Only the freeswitch_ha_* host variables the plan reads are copied (never a
+    secret); ``farm_vars`` are the farm-wide freeswitch_ha_* variables.
+    """
+    hosts = {}
+    seen = []
+    for members in (groups or {}).values():
+        for host in members or []:
+            if host not in hosts:
+                hosts[host] = None
+                seen.append(host)
+    picture = {}
+    for host in seen:
+        try:
+            source = hostvars[host]
+        except KeyError:
+            source = {}
+        picture[host] = {var: source[var] for var in HOST_VARS if var in source}
+    return {
+        "hosts": picture,
+        "groups": {str(g): list(m or []) for g, m in (groups or {}).items()},
+        "vars": {k: v for k, v in (farm_vars or {}).items() if str(k).startswith("freeswitch_ha_")},
+    }

@@ -1,0 +1,115 @@
+"""plan_rtp_ranges: disjoint, even-aligned, inside the pool, stable."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import (
+    plan_rtp_ranges,
+    pool_slots,
+)
+
+
+def test_lab_ranges_are_consecutive_slots():
+    ranges = plan_rtp_ranges(["fs1", "fs2", "fs3", "fs4"], "16384-32767", 1000)
+    assert [(r["start"], r["end"]) for r in ranges.values()] == [
+        (16384, 17383), (17384, 18383), (18384, 19383), (19384, 20383)]
+    assert all(r["source"] == "pool" and r["ports"] == 1000 for r in ranges.values())
+
+
+def test_odd_pool_start_and_odd_minimum_are_aligned():
+    ranges = plan_rtp_ranges(["a", "b"], "10001-20000", 501)
+    assert ranges["a"] == {"start": 10002, "end": 10503, "ports": 502, "source": "pool"}
+    assert ranges["b"]["start"] == 10504
+
+
+def test_override_is_kept_and_its_slots_skipped():
+    ranges = plan_rtp_ranges({"fs1": None, "fs2": "17384-18383", "fs3": None}, "16384-32767", 1000)
+    assert (ranges["fs2"]["start"], ranges["fs2"]["end"], ranges["fs2"]["source"]) == (17384, 18383, "override")
+    assert (ranges["fs1"]["start"], ranges["fs3"]["start"]) == (16384, 18384)
+
+
+def test_hostvars_mapping_and_list_forms():
+    ranges = plan_rtp_ranges({"fs1": {"freeswitch_ha_rtp_range": [20000, 20999]}, "fs2": {}}, "16384-32767", 1000)
+    assert ranges["fs1"]["start"] == 20000
+    assert ranges["fs2"]["start"] == 16384
+
+
+@pytest.mark.parametrize(("nodes", "pool", "min_ports", "fragment"), [
+    (["a"], "100-2000", 10, "outside 1024-65535"),
+    (["a"], "30000-20000", 10, "ends before it starts"),
+    (["a"], "nonsense", 10, "not of the form"),
+    (["a"], "16384-32767", 1, "below 2"),
+    ({"a": "16385-17384"}, "16384-32767", 100, "even port"),
+    ({"a": "16384-17384"}, "16384-32767", 100, "even number of ports"),
+    ({"a": "16384-16483"}, "16384-32767", 1000, "fewer than the minimum"),
+    ({"a": "16384-17383", "b": "17000-17999"}, "16384-32767", 1000, "overlaps a's"),
+    (["a", "b", "c"], "16384-18383", 1000, "no free slot"),
+    (["a", "a"], "16384-32767", 1000, "listed twice"),
+    (42, "16384-32767", 1000, "list of host names"),
+])
+def test_bad_arguments_raise_plan_error(nodes, pool, min_ports, fragment):
+    with pytest.raises(PlanError, match=fragment):
+        plan_rtp_ranges(nodes, pool, min_ports)
+
+
+names = st.lists(st.text("abcdefghij0123456789", min_size=1, max_size=6), unique=True, max_size=25)
+
+
+@st.composite
+def farms(draw):
+    start = draw(st.integers(1024, 60000))
+    end = draw(st.integers(start + 100, min(65535, start + 30000)))
+    min_ports = draw(st.integers(2, 400))
+    hosts = draw(names)
+    first, size, count = pool_slots(f"{start}-{end}", min_ports)
+    # a few overrides on distinct free slots of the pool, or outside it
+    overrides = {}
+    slots = draw(st.lists(st.integers(0, max(count - 1, 0)), unique=True, max_size=len(hosts)))
+    for host, slot in zip(hosts, slots):
+        if draw(st.booleans()) and count:
+            overrides[host] = f"{first + slot * size}-{first + slot * size + size - 1}"
+    return start, end, min_ports, hosts, overrides
+
+
+def _plan_or_none(hosts, overrides, pool, min_ports):
+    try:
+        return plan_rtp_ranges({h: overrides.get(h) for h in hosts}, pool, min_ports)
+    except PlanError:
+        return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(farms())
+def test_ranges_are_disjoint_aligned_in_pool_and_big_enough(farm):
+    start, end, min_ports, hosts, overrides = farm
+    ranges = _plan_or_none(hosts, overrides, f"{start}-{end}", min_ports)
+    if ranges is None:  # only when the pool is too small for every host
+        first, size, count = pool_slots(f"{start}-{end}", min_ports)
+        assert len(hosts) > count - len(overrides) or count == 0
+        return
+    spans = sorted((r["start"], r["end"]) for r in ranges.values())
+    for (a_start, a_end), (b_start, dummy) in zip(spans, spans[1:]):
+        assert a_end < b_start
+    for host, r in ranges.items():
+        assert r["start"] % 2 == 0 and r["end"] % 2 == 1
+        assert r["end"] - r["start"] + 1 >= min_ports
+        assert start <= r["start"] and r["end"] <= end
+        if host in overrides:
+            assert f"{r['start']}-{r['end']}" == overrides[host]
+
+
+@settings(max_examples=300, deadline=None)
+@given(farms(), st.lists(st.text("klmnopq", min_size=1, max_size=5), unique=True, min_size=1, max_size=5))
+def test_appending_hosts_never_moves_existing_ranges(farm, newcomers):
+    start, end, min_ports, hosts, overrides = farm
+    pool = f"{start}-{end}"
+    before = _plan_or_none(hosts, overrides, pool, min_ports)
+    after = _plan_or_none(hosts + newcomers, overrides, pool, min_ports)
+    if before is None or after is None:
+        return
+    for host, r in before.items():
+        assert after[host] == r
