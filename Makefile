@@ -19,7 +19,7 @@ COLLECTION_LINK := build/collections/ansible_collections/telephony/freeswitch_ha
 SCENARIOS := $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
 .PHONY: help venv collection-link lint yamllint ansible-lint sanity unit molecule test \
-        engine images lab lab-up lab-down lab-secrets bench bench-plan bench-lab build
+        engine images lab lab-up lab-down lab-secrets bench bench-plan bench-lab build docs
 
 help:
 	@echo "make test | lint | sanity | unit | molecule | lab | lab-down | bench | bench-plan | build"
@@ -79,6 +79,11 @@ lab-up: venv collection-link
 
 lab: lab-up lab-secrets
 	ansible-playbook -i $(LAB_INVENTORY) -e @$(LAB_SECRETS) site.yml
+	ansible-playbook -i $(LAB_INVENTORY) -e @$(LAB_SECRETS) playbooks/summary.yml
+
+# docs/topology.svg: the lab inventory's diagram, drawn from its plan.
+docs: venv collection-link lab-secrets
+	ansible-playbook -i $(LAB_INVENTORY) -e @$(LAB_SECRETS) -e freeswitch_ha_report_dir=$(CURDIR)/docs playbooks/summary.yml
 
 lab-down: venv
 	$(BIN)/python tools/lab.py down -i $(LAB_INVENTORY) --stop-engine
