@@ -253,6 +253,28 @@ def stop_engine_we_started() -> None:
         DOCKERD_PID.unlink(missing_ok=True)
 
 
+# Every systemd container takes several inotify instances from the host's
+# per-user budget (default 128); past it systemd inside new containers stalls
+# in "initializing" ("Failed to create inotify object: Too many open files").
+INOTIFY_LIMITS = {"/proc/sys/fs/inotify/max_user_instances": 8192, "/proc/sys/fs/inotify/max_user_watches": 524288}
+
+
+def ensure_inotify_limits() -> None:
+    for path, wanted in INOTIFY_LIMITS.items():
+        try:
+            current = int(Path(path).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            continue
+        if current >= wanted:
+            continue
+        try:
+            Path(path).write_text(str(wanted), encoding="ascii")
+            say(f"raised {path.rsplit('/', 1)[1]} from {current} to {wanted} (systemd containers need inotify instances)")
+        except OSError:
+            say(f"warning: {path} is {current}; systemd containers may stall past ~{current // 5} containers "
+                f"(as root: sysctl -w fs.inotify.{path.rsplit('/', 1)[1]}={wanted})")
+
+
 # ---------------------------------------------------------------- images
 def debian_mirror() -> str:
     """The Debian mirror this machine's apt sources already use."""
@@ -433,6 +455,7 @@ def cmd_up(args) -> int:
         raise LabError(f"all: freeswitch_ha_lab_subnet: {plan.subnet} overlaps Docker network(s) "
                        f"{', '.join(clashes)}: choose another subnet")
     cold = build_image(plan.release)
+    ensure_inotify_limits()
     ensure_network(plan)
     with Step(f"Starting {len(plan.hosts)} containers ({', '.join(h.name for h in plan.hosts)})"):
         for host in plan.hosts:
