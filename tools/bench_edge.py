@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""SIP edge drills and throughput, measured in the edge Molecule scenario.
+
+  .venv/bin/python tools/bench_edge.py [--keep] [--rates 200,400,600,800] [--seconds 30]
+
+Brings the scenario up (molecule create, prepare, converge -s edge), then:
+1. box failure: SIPp sends calls at --drill-rate calls/s through edlb1; the
+   backend edfs1 (weight 75) is hard-killed (SIGKILL of its SIPp UAS) and later
+   started again. A poller inside edlb1 reads Kamailio's dispatcher state over
+   JSON-RPC every 20 ms. Figures: edge.failed_new_calls (calls that never got
+   their 200), edge.box_marked_inactive_s (kill -> state inactive),
+   edge.box_reenabled_s (UAS started again -> state active);
+2. throughput: --seconds runs at each rate of --rates, through the proxy and
+   straight to one backend; edge.max_cps / edge.direct_cps are the highest
+   rates with 0 failed calls, edge.proxy_ratio their ratio.
+Figures go to build/bench.json (tools/benchreport.py), tier "edge". The
+scenario is destroyed at the end unless --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from benchreport import record  # noqa: E402  pylint: disable=wrong-import-position
+
+PROXY = "172.28.65.11"
+CLIENT = "172.28.65.41"
+VICTIM = ("fsha-edfs1", "sip:172.28.65.21:5060")
+DIRECT = "172.28.65.22"
+DOMAIN = "edge.lab.invalid"
+
+POLLER = r"""
+import json, os, socket, sys, time
+uri, path, seconds = sys.argv[1], "/run/kamailio/kamailio_rpc.sock", float(sys.argv[2])
+d = "/tmp/fsha-poll"; os.makedirs(d, exist_ok=True); os.chmod(d, 0o755)
+me = d + "/reply.sock"
+if os.path.exists(me): os.unlink(me)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(me); os.chmod(me, 0o666); s.settimeout(1)
+last, end = None, time.time() + seconds
+while time.time() < end:
+    s.sendto(b'{"jsonrpc":"2.0","method":"dispatcher.list","id":1}', path)
+    try:
+        res = json.loads(s.recv(1048576))["result"]
+    except Exception:
+        continue
+    now = time.time()
+    for rec in res["RECORDS"]:
+        for t in rec["SET"]["TARGETS"]:
+            if t["DEST"]["URI"] == uri:
+                state = t["DEST"]["FLAGS"][:1]
+                if state != last:
+                    print("%.3f %s" % (now, state), flush=True)
+                    last = state
+    time.sleep(0.02)
+"""
+
+
+def sh(cmd, check=True, **kw):
+    return subprocess.run(cmd, check=check, capture_output=True, text=True, **kw)
+
+
+def dexec(container, *cmd, check=True):
+    return sh(["docker", "exec", container, *cmd], check=check)
+
+
+def molecule(step):
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+               ANSIBLE_COLLECTIONS_PATH=str(ROOT / "build" / "collections"), NO_COLOR="1",
+               PATH=f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}")
+    print(f"bench_edge: molecule {step} -s edge", flush=True)
+    subprocess.run(["molecule", step, "-s", "edge"], cwd=ROOT, env=env, check=True)
+
+
+def sipp(target, calls, rate, hold_ms, tag, timeout):
+    """Run the edge UAC on edc; return {created, ok, failed, answered}."""
+    log, screen = f"/tmp/bench-{tag}.log", f"/tmp/bench-{tag}-screen.log"
+    dexec("fsha-edc", "rm", "-f", log, screen)
+    dexec("fsha-edc", "timeout", str(timeout), "sipp", f"{target}:5060", "-sf", "/etc/sipp-uac.xml", "-s", "1000",
+          "-key", "domain", DOMAIN, "-key", "contact_host", CLIENT, "-i", CLIENT, "-p", "5070",
+          "-m", str(calls), "-r", str(rate), "-d", str(hold_ms), "-recv_timeout", "8000", "-nostdin",
+          "-trace_logs", "-log_file", log, "-trace_screen", "-screen_file", screen, check=False)
+    text = dexec("fsha-edc", "cat", screen, check=False).stdout
+
+    def last(label):
+        found = re.findall(label + r"\s*\|\s*\d+\s*\|\s*(\d+)", text)
+        return int(found[-1]) if found else 0
+
+    answered = int(dexec("fsha-edc", "sh", "-c", f"grep -c backend= {log} || true", check=False).stdout.strip() or 0)
+    return {"created": last("Total Call created") or last("Outgoing call created"),
+            "ok": last("Successful call"), "failed": last("Failed call"), "answered": answered}
+
+
+def drill(rate, seconds):
+    victim, uri = VICTIM
+    dexec("fsha-edlb1", "sh", "-c", f"cat > /tmp/fsha-poller.py <<'PY'\n{POLLER}\nPY")
+    poll = subprocess.Popen(["docker", "exec", "fsha-edlb1", "python3", "/tmp/fsha-poller.py", uri, str(seconds + 10)],
+                            stdout=subprocess.PIPE, text=True)
+    calls = rate * seconds
+    outcome = {}
+    client = threading.Thread(target=lambda: outcome.update(sipp(PROXY, calls, rate, 1000, "drill", seconds + 40)))
+    client.start()
+    time.sleep(seconds / 3)
+    killed = float(dexec(victim, "python3", "-c",
+                         "import os,signal,subprocess,time;pid=int(subprocess.check_output(['systemctl','show','-p','MainPID',"
+                         "'--value','sipp-uas']));t=time.time();os.kill(pid,signal.SIGKILL);print(t)").stdout)
+    time.sleep(seconds / 3)
+    started = float(dexec(victim, "python3", "-c",
+                          "import subprocess,time;t=time.time();subprocess.check_call(['systemctl','start','sipp-uas']);print(t)").stdout)
+    client.join()
+    result = outcome
+    poll.wait()
+    changes = [(float(t), s) for t, s in (line.split() for line in poll.stdout.read().splitlines())]
+    inactive = next((t for t, s in changes if t >= killed and s in ("I", "D")), None)
+    active = next((t for t, s in changes if t >= started and s == "A"), None)
+    return result, killed, inactive, started, active
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--keep", action="store_true", help="leave the scenario up")
+    parser.add_argument("--no-converge", action="store_true", help="the scenario is already converged")
+    parser.add_argument("--rates", default="200,400,600,800")
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--drill-rate", type=int, default=200)
+    parser.add_argument("--drill-seconds", type=int, default=18)
+    args = parser.parse_args(argv)
+    rates = [int(r) for r in args.rates.split(",")]
+    if not args.no_converge:
+        for step in ("create", "prepare", "converge"):
+            molecule(step)
+    try:
+        time.sleep(3)
+        result, killed, inactive, started, active = drill(args.drill_rate, args.drill_seconds)
+        failed_new = result["created"] - result["answered"]
+        figures = {"edge.failed_new_calls": failed_new}
+        if inactive is not None:
+            figures["edge.box_marked_inactive_s"] = round(inactive - killed, 3)
+        if active is not None:
+            figures["edge.box_reenabled_s"] = round(active - started, 3)
+        print(f"bench_edge: drill {result}, killed {killed:.3f}, inactive {inactive}, started {started:.3f}, active {active}")
+        record(figures, settings={"drill_rate_cps": args.drill_rate, "drill_seconds": args.drill_seconds,
+                                  "fr_timer_ms": 1000, "probe_interval_s": 1, "probe_threshold": 2,
+                                  "call_hold_ms": 1000}, tier="edge")
+        print(f"bench_edge: recorded {figures}")
+        best = {"proxy": 0, "direct": 0}
+        runs = {}
+        for mode, target in (("proxy", PROXY), ("direct", DIRECT)):
+            for rate in rates:
+                time.sleep(5)
+                res = sipp(target, rate * args.seconds, rate, 1000, f"{mode}-{rate}", args.seconds + 60)
+                runs[f"{mode}_{rate}"] = res
+                print(f"bench_edge: {mode} {rate} calls/s: {res}", flush=True)
+                if res["failed"] == 0 and res["ok"] == rate * args.seconds:
+                    best[mode] = rate
+                else:
+                    break
+        figures = {"edge.max_cps": best["proxy"], "edge.direct_cps": best["direct"],
+                   "edge.proxy_ratio": round(best["proxy"] / best["direct"], 2) if best["direct"] else None}
+        record(figures, settings={"rates_tried": rates, "run_seconds": args.seconds, "call_hold_ms": 1000,
+                                  "proxy_runs": {k: v for k, v in runs.items()}}, tier="edge")
+        print(f"bench_edge: recorded {figures}")
+    finally:
+        if not args.keep:
+            molecule("destroy")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
