@@ -1,0 +1,27 @@
+"""The verto_nft_rules filter: a thin wrapper over render_verto_rules."""
+
+from __future__ import annotations
+
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.telephony.freeswitch_ha.plugins.filter import verto_nft_rules
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
+
+
+def _filter():
+    assert verto_nft_rules.DOCUMENTATION and verto_nft_rules.EXAMPLES and verto_nft_rules.RETURN
+    return verto_nft_rules.FilterModule().filters()["verto_nft_rules"]
+
+
+def test_renders_the_lab_lb(lab_farm):
+    plan = plan_farm(lab_farm)
+    rules = _filter()(plan["verto"], plan["tenants"], "lb1", return_path="snat")
+    assert [b["box"] for b in rules["boxes"]] == ["fs1", "fs2", "fs3", "fs4"]
+    assert "masquerade" in rules["text"]
+
+
+def test_plan_errors_become_filter_errors(lab_farm):
+    plan = plan_farm(lab_farm)
+    with pytest.raises(AnsibleFilterError, match="^verto_nft_rules: return_path"):
+        _filter()(plan["verto"], plan["tenants"], "lb1", return_path="nope")
