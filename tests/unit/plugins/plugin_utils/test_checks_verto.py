@@ -67,8 +67,8 @@ def test_vip_held_by_two_lb_pairs(lab_farm):
 def test_bad_data_never_raises():
     assert checks_verto.check(None) == []
     assert checks_verto.check({"vars": "x"}) == []
-    assert checks_verto.check({"vars": {"freeswitch_ha_tenants": "x", "freeswitch_ha_rtp_pool": "x"},
-                                "groups": {"freeswitch": ["a"]}}) == []
+    broken = {"vars": {"freeswitch_ha_tenants": "x", "freeswitch_ha_rtp_pool": "x"}, "groups": {"freeswitch": ["a"]}}
+    assert checks_verto.check(broken) == []
 
 
 # The three bad inputs of the verto issue, reported by the shared preflight
