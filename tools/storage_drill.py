@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""Storage tier fault drills: kill, then freeze, a GlusterFS server under load.
+
+Run against a converged storage inventory (molecule/storage by default):
+
+    .venv/bin/python tools/storage_drill.py --inventory molecule/storage/inventory
+
+For each drill a client (the first freeswitch host) writes and reads files
+on the recordings volume at a bounded rate for a bounded time; a few seconds
+in, one server is hard-killed (``docker kill``) or frozen (``docker pause``),
+and brought back ten seconds later (``tools/lab.py up``, or ``docker
+unpause``). Nobody runs ``gluster volume heal``: the volume options must get
+the heal done by themselves. Measured, per drill and overall:
+
+- max stall: the longest single write or read (s);
+- heal: node back -> ``heal info`` on every volume shows every brick
+  connected and nothing pending (s);
+- files lost: acknowledged writes missing or with another checksum, read
+  back through the OTHER client, plus copies on the data bricks that differ.
+
+The figures go to build/bench.json (tier "storage"). The exit code is 1 when
+a file was lost or corrupted or the heal did not finish within --heal-limit
+seconds (correctness); timings never fail the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+TOOLS = Path(__file__).resolve().parent
+ROOT = TOOLS.parent
+sys.path.insert(0, str(TOOLS))
+
+from benchreport import record  # noqa: E402
+from lab import read_inventory  # noqa: E402
+
+VOLUME = "freeswitch_recordings"
+MOUNT = "/var/lib/freeswitch/recordings"
+BRICK_ROOT = "/srv/gluster/bricks"
+
+# Runs inside the client container: writes a new file and reads back an
+# earlier one at a fixed rate, timing every operation; prints JSON.
+LOAD = r"""
+import hashlib, json, os, random, sys, time
+base, seconds, rate, size = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+os.makedirs(base, exist_ok=True)
+files, ops, errors = {}, [], []
+start = time.monotonic()
+i = 0
+while time.monotonic() - start < seconds:
+    due = start + i / rate
+    pause = due - time.monotonic()
+    if pause > 0:
+        time.sleep(pause)
+    name = "f%05d" % i
+    data = os.urandom(size)
+    t = time.monotonic()
+    try:
+        with open(os.path.join(base, name), "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        files[name] = hashlib.sha256(data).hexdigest()
+        ops.append(("write", round(t - start, 3), round(time.monotonic() - t, 3)))
+    except OSError as exc:
+        errors.append(("write", name, round(t - start, 3), str(exc)))
+    if files:
+        old = random.choice(sorted(files))
+        t = time.monotonic()
+        try:
+            with open(os.path.join(base, old), "rb") as src:
+                ok = hashlib.sha256(src.read()).hexdigest() == files[old]
+            ops.append(("read", round(t - start, 3), round(time.monotonic() - t, 3)))
+            if not ok:
+                errors.append(("read-mismatch", old, round(t - start, 3), "checksum differs"))
+        except OSError as exc:
+            errors.append(("read", old, round(t - start, 3), str(exc)))
+    i += 1
+print(json.dumps({"files": files, "ops": ops, "errors": errors}))
+"""
+
+# Runs inside a container: sha256 of every file of a directory.
+SUMS = r"""
+import hashlib, json, os, sys
+base = sys.argv[1]
+out = {}
+for name in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+    path = os.path.join(base, name)
+    if os.path.isfile(path):
+        with open(path, "rb") as src:
+            out[name] = [hashlib.sha256(src.read()).hexdigest(), os.path.getsize(path)]
+print(json.dumps(out))
+"""
+
+
+def say(message: str) -> None:
+    print(f"drill: {message}", flush=True)
+
+
+def docker(*args: str, check: bool = True, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(["docker", *args], capture_output=True, text=True, check=check, **kw)
+
+
+def run_python(container: str, code: str, *args: str) -> dict:
+    proc = subprocess.run(["docker", "exec", "-i", container, "python3", "-", *args], input=code,
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+def heal_state(container: str, volumes: list[str]) -> tuple[bool, str]:
+    """(every brick of every volume connected with 0 pending, a short description)."""
+    parts = []
+    done = True
+    for volume in volumes:
+        proc = docker("exec", container, "gluster", "--mode=script", "volume", "heal", volume, "info", "--xml", check=False)
+        try:
+            root = ET.fromstring(proc.stdout)
+        except ET.ParseError:
+            return False, f"{volume}: no answer"
+        for brick in root.findall("healInfo/bricks/brick"):
+            status = (brick.findtext("status") or "").strip()
+            pending = (brick.findtext("numberOfEntries") or "").strip()
+            if status != "Connected" or pending != "0":
+                done = False
+                parts.append(f"{volume} {brick.findtext('name')}: {status} {pending}")
+        if not root.findall("healInfo/bricks/brick"):
+            done = False
+            parts.append(f"{volume}: no bricks listed")
+    return done, "; ".join(parts) or "clean"
+
+
+def wait_heal(poller: str, volumes: list[str], since: float, limit: float) -> float | None:
+    shown = 0.0
+    while time.monotonic() - since < limit:
+        done, state = heal_state(poller, volumes)
+        if done:
+            return time.monotonic() - since
+        if time.monotonic() - shown > 5:
+            shown = time.monotonic()
+            say(f"  {shown - since:5.1f} s: {state}")
+        time.sleep(0.5)
+    say(f"heal not complete after {limit:.0f} s: {heal_state(poller, volumes)[1]}")
+    return None
+
+
+def drill(kind: str, inv: dict, args) -> dict:
+    client = "fsha-" + inv["clients"][0]
+    victim = "fsha-" + (inv["servers"][0] if kind == "kill" else inv["servers"][1])
+    poller = "fsha-" + inv["servers"][-1]
+    directory = f"{MOUNT}/drill-{kind}-{int(time.time())}"
+    done, state = heal_state(poller, inv["volumes"])
+    if not done:
+        raise SystemExit(f"drill: the volumes are not healthy before the {kind} drill: {state}")
+    say(f"{kind}: load on {client} into {directory} ({args.rate}/s for {args.seconds} s), fault on {victim} at "
+        f"{args.fault_at} s for {args.fault_for} s")
+    load = subprocess.Popen(["docker", "exec", "-i", client, "python3", "-", directory, str(args.seconds),
+                             str(args.rate), str(args.size)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    load.stdin.write(LOAD)
+    load.stdin.close()
+    load.stdin = None  # communicate() must not flush it again
+    started = time.monotonic()
+    time.sleep(args.fault_at)
+    docker("kill" if kind == "kill" else "pause", victim)
+    say(f"{kind}: {victim} {'killed' if kind == 'kill' else 'frozen'} at {time.monotonic() - started:.1f} s")
+    time.sleep(args.fault_for)
+    # "back" is when the node is given back (restarted or thawed): the heal
+    # time includes the restarted node's boot and glusterd start.
+    back = time.monotonic()
+    if kind == "kill":
+        subprocess.run([sys.executable, str(TOOLS / "lab.py"), "up", "--inventory", args.inventory],
+                       capture_output=True, text=True, check=True)
+        say(f"{kind}: {victim} restarted at {back - started:.1f} s, systemd up at {time.monotonic() - started:.1f} s")
+    else:
+        docker("unpause", victim)
+        say(f"{kind}: {victim} thawed at {back - started:.1f} s")
+    heal = wait_heal(poller, inv["volumes"], back, args.heal_limit)
+    say(f"{kind}: heal complete {heal:.1f} s after the node came back" if heal is not None else f"{kind}: heal incomplete")
+    out, err = load.communicate(timeout=args.seconds + 120)
+    if load.returncode != 0:
+        raise SystemExit(f"drill: load generator failed: {err.strip()}")
+    result = json.loads(out)
+    if heal is not None:
+        # the load may have written after the heal was first seen complete
+        heal_after = wait_heal(poller, inv["volumes"], time.monotonic(), args.heal_limit)
+        if heal_after is None:
+            heal = None
+    stalls = [op[2] for op in result["ops"]]
+    result.update(kind=kind, victim=victim, directory=directory, heal_s=heal,
+                  max_stall_s=max(stalls) if stalls else None, failed_ops=len([e for e in result["errors"]
+                                                                                if e[0] != "read-mismatch"]))
+    worst = max(result["ops"], key=lambda op: op[2]) if result["ops"] else None
+    say(f"{kind}: {len(result['files'])} files written, {len(result['ops'])} ops, max stall "
+        f"{result['max_stall_s']} s ({worst[0] if worst else '-'} at {worst[1] if worst else '-'} s), "
+        f"{result['failed_ops']} failed ops")
+    return result
+
+
+def check_files(inv: dict, results: list[dict]) -> tuple[int, int]:
+    """(files lost or corrupted as seen by the other client, data-brick copies that differ)."""
+    other = "fsha-" + inv["clients"][-1]
+    lost = 0
+    bricks_bad = 0
+    data_servers = inv["servers"][:2] if inv["arbiter"] else inv["servers"]
+    for result in results:
+        seen = run_python(other, SUMS, result["directory"])
+        for name, digest in result["files"].items():
+            if name not in seen or seen[name][0] != digest:
+                lost += 1
+                say(f"LOST {result['directory']}/{name}: {'missing' if name not in seen else 'checksum differs'} on {other}")
+        lost += len([e for e in result["errors"] if e[0] == "read-mismatch"])
+        relative = result["directory"][len(MOUNT):]
+        for server in data_servers:
+            on_brick = run_python("fsha-" + server, SUMS, f"{BRICK_ROOT}/{VOLUME}/brick{relative}")
+            for name, digest in result["files"].items():
+                if name not in on_brick or on_brick[name][0] != digest:
+                    bricks_bad += 1
+                    say(f"brick copy differs: {server} {relative}/{name}")
+    return lost, bricks_bad
+
+
+def volume_option(server: str, option: str) -> str | None:
+    proc = docker("exec", server, "gluster", "--mode=script", "volume", "get", VOLUME, option, "--xml", check=False)
+    try:
+        return ET.fromstring(proc.stdout).findtext("volGetopts/Opt/Value")
+    except ET.ParseError:
+        return None
+
+
+def read_lab(inventory: str) -> dict:
+    data = read_inventory(inventory)
+    hostvars = data.get("_meta", {}).get("hostvars", {})
+    servers = data.get("storage", {}).get("hosts") or data.get("databases", {}).get("hosts") or []
+    clients = data.get("freeswitch", {}).get("hosts") or []
+    if len(servers) < 3 or len(clients) < 2:
+        raise SystemExit("drill: the inventory needs 3 storage hosts and 2 freeswitch hosts")
+    first = hostvars.get(servers[0], {})
+    volumes = [v["name"] for v in first.get("freeswitch_ha_storage_volumes", [])] or [
+        "freeswitch_recordings", "freeswitch_voicemail", "freeswitch_shared"]
+    return {"servers": servers, "clients": clients, "volumes": volumes,
+            "arbiter": first.get("freeswitch_ha_storage_arbiter", True)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--inventory", default=str(ROOT / "molecule" / "storage" / "inventory"))
+    parser.add_argument("--seconds", type=float, default=30, help="load duration per drill")
+    parser.add_argument("--rate", type=float, default=5, help="writes per second (each followed by a read)")
+    parser.add_argument("--size", type=int, default=65536, help="bytes per file")
+    parser.add_argument("--fault-at", type=float, default=5)
+    parser.add_argument("--fault-for", type=float, default=10)
+    parser.add_argument("--heal-limit", type=float, default=120, help="give up waiting for the heal (correctness)")
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args(argv)
+    inv = read_lab(args.inventory)
+    poller = "fsha-" + inv["servers"][-1]
+    settings = {
+        "volume": VOLUME, "rate_per_s": args.rate, "seconds": args.seconds, "file_bytes": args.size,
+        "fault_at_s": args.fault_at, "fault_for_s": args.fault_for,
+        "network.ping-timeout": volume_option(poller, "network.ping-timeout"),
+        "cluster.heal-timeout": volume_option(poller, "cluster.heal-timeout"),
+        "kill": "docker kill fsha-" + inv["servers"][0], "freeze": "docker pause fsha-" + inv["servers"][1],
+    }
+    results = [drill("kill", inv, args), drill("pause", inv, args)]
+    lost, bricks_bad = check_files(inv, results)
+    heals = [r["heal_s"] for r in results]
+    figures = {
+        "storage.max_stall_s": round(max(r["max_stall_s"] or 0 for r in results), 2),
+        "storage.files_lost": lost,
+        "storage.heal_s": round(max(heals), 1) if None not in heals else None,
+        "storage.kill_max_stall_s": round(results[0]["max_stall_s"] or 0, 2),
+        "storage.freeze_max_stall_s": round(results[1]["max_stall_s"] or 0, 2),
+        "storage.kill_heal_s": round(heals[0], 1) if heals[0] is not None else None,
+        "storage.freeze_heal_s": round(heals[1], 1) if heals[1] is not None else None,
+        "storage.files_written": sum(len(r["files"]) for r in results),
+        "storage.failed_ops": sum(r["failed_ops"] for r in results),
+        "storage.brick_copies_differing": bricks_bad,
+    }
+    for key, value in figures.items():
+        say(f"{key} = {value}")
+    if not args.no_record:
+        record(figures, settings=settings, tier="storage")
+        say("recorded in build/bench.json")
+    failed = lost > 0 or bricks_bad > 0 or None in heals
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
