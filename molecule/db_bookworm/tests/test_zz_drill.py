@@ -1,0 +1,32 @@
+"""The fault drill, last in verify: hard-kill the node taking the writes (tools/db_drill.py).
+
+Correctness is asserted (no acknowledged write lost, every node back and
+identical); the times are measured and written to build/bench.json, never
+asserted (the machine is shared).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+SCENARIO = Path(__file__).parent.parent
+ROOT = SCENARIO.parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import db_drill  # noqa: E402
+from benchreport import record  # noqa: E402
+
+
+def test_hard_kill_of_the_writing_node_loses_no_acknowledged_write():
+    figures, details = db_drill.run_drill(SCENARIO / "inventory")
+    engine = details["engine"]
+    # The issue's keys (the last scenario run wins) and the same figures per engine.
+    record(figures | {key.replace("db.", f"db.{engine}.", 1): value for key, value in figures.items()},
+           settings=details["settings"] | {"scenario": SCENARIO.name, "engine": engine}, tier="db")
+    print(figures, {k: v for k, v in details.items() if k != "digests"})
+    assert figures["db.rows_written"] > 0
+    assert figures["db.failover_s"] is not None, "no write was acknowledged by another node after the kill"
+    assert details["node_back"], f"{details['victim']} did not come back"
+    assert figures["db.rows_lost"] == 0
+    assert details["identical"], details["digests"]

@@ -1,0 +1,1 @@
+../../db_bookworm/tests/test_database.py

@@ -1,0 +1,111 @@
+# Copyright: contributors to telephony.freeswitch_ha
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Inventory checks of the database tier (registered in inventory_check.TIER_CHECKS).
+
+The common checks already cover two database nodes at least and example
+passwords; these cover what only the database tier knows:
+
+- ``freeswitch_ha_postgresql_version`` / ``freeswitch_ha_db_engine``: a
+  version no multi-master engine runs on, or an engine the version cannot run;
+- ``freeswitch_ha_db_haproxy_group``: the group whose hosts run HAProxy in
+  front of the database must exist and have hosts;
+- pg_hba planning: every FreeSWITCH host and HAProxy host must be let in by
+  pg_hba. By default each gets its own entry; when
+  ``freeswitch_ha_db_client_networks`` lists networks instead, a host whose
+  address lies in none of them would be refused by the database.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.pg_multimaster import (
+    ENGINES,
+    MembershipError,
+    choose_engine,
+)
+
+ALL = "all"
+DEFAULT_HAPROXY_GROUP = "freeswitch"
+
+
+def _problem(host, variable, message):
+    return {"host": str(host), "variable": str(variable), "message": str(message)}
+
+
+def db_clients(farm):
+    """Hosts pg_hba must let in as the FreeSWITCH role: the FreeSWITCH hosts, then the HAProxy hosts."""
+    groups = farm.get("groups") or {}
+    farm_vars = farm.get("vars") or {}
+    clients = list(groups.get("freeswitch") or [])
+    for host in groups.get(farm_vars.get("freeswitch_ha_db_haproxy_group", DEFAULT_HAPROXY_GROUP)) or []:
+        if host not in clients:
+            clients.append(host)
+    return clients
+
+
+def _check_engine(farm_vars):
+    problems = []
+    version = farm_vars.get("freeswitch_ha_postgresql_version")
+    engine = farm_vars.get("freeswitch_ha_db_engine", "auto")
+    if engine not in ("auto",) + ENGINES:
+        problems.append(_problem(ALL, "freeswitch_ha_db_engine", f"{engine!r} is not one of auto, {', '.join(ENGINES)}"))
+        engine = "auto"
+    if version is None:
+        return problems
+    if isinstance(version, bool) or not isinstance(version, int):
+        try:
+            version = int(str(version))
+        except ValueError:
+            problems.append(_problem(ALL, "freeswitch_ha_postgresql_version", f"{version!r} is not a PostgreSQL major version"))
+            return problems
+    try:
+        choose_engine(version, engine)
+    except MembershipError as exc:
+        variable = "freeswitch_ha_db_engine" if engine != "auto" and "does not run" in str(exc) else "freeswitch_ha_postgresql_version"
+        problems.append(_problem(ALL, variable, str(exc)))
+    return problems
+
+
+def _check_hba(farm):
+    problems = []
+    groups = farm.get("groups") or {}
+    hosts = farm.get("hosts") or {}
+    farm_vars = farm.get("vars") or {}
+    group = farm_vars.get("freeswitch_ha_db_haproxy_group", DEFAULT_HAPROXY_GROUP)
+    if not isinstance(group, str) or not groups.get(group):
+        problems.append(_problem(ALL, "freeswitch_ha_db_haproxy_group",
+                                 f"group {group!r} has no host: nothing would run HAProxy in front of the database"))
+    networks_value = farm_vars.get("freeswitch_ha_db_client_networks")
+    if networks_value is None:
+        return problems
+    if isinstance(networks_value, str) or not isinstance(networks_value, list):
+        problems.append(_problem(ALL, "freeswitch_ha_db_client_networks", "must be a list of networks (CIDR)"))
+        return problems
+    networks = []
+    for value in networks_value:
+        try:
+            networks.append(ipaddress.ip_network(str(value), strict=False))
+        except ValueError:
+            problems.append(_problem(ALL, "freeswitch_ha_db_client_networks", f"{value!r} is not a network in CIDR notation"))
+    if len(networks) != len(networks_value):
+        return problems
+    for host in db_clients(farm):
+        value = (hosts.get(host) or {}).get("freeswitch_ha_address")
+        try:
+            address = ipaddress.ip_address(str(value))
+        except ValueError:
+            continue  # the common checks report a missing or invalid address
+        if not any(address in network for network in networks):
+            role = "FreeSWITCH host" if host in (groups.get("freeswitch") or []) else "HAProxy host"
+            problems.append(_problem(host, "freeswitch_ha_address",
+                                     f"{role} {address} is in none of freeswitch_ha_db_client_networks "
+                                     f"({', '.join(str(n) for n in networks)}): pg_hba would refuse it"))
+    return problems
+
+
+def check(farm):
+    """Every database-tier problem of the inventory picture, as [{host, variable, message}]."""
+    if not isinstance(farm, dict):
+        return []
+    return _check_engine(farm.get("vars") or {}) + _check_hba(farm)

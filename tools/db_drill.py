@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""The database tier's checks and fault drill, run from the controller (not shipped).
+
+Reads a lab inventory (databases group, and the host running HAProxy + psql:
+the first host of lab_clients), reaches the containers with ``docker exec``
+only (pg_hba lets no controller in), and:
+
+    tools/db_drill.py -i molecule/db_bookworm/inventory            run the drill, print the figures
+    tools/db_drill.py -i molecule/db_bookworm/inventory --record   ... and write them to build/bench.json
+
+The drill: a bounded stream of INSERTs into FreeSWITCH's ``registrations``
+table through HAProxy (one connection, reconnecting on error, each write
+retried until acknowledged); after a few seconds the database node taking the
+writes is hard-killed (``docker kill``). Measured: ``db.failover_s`` (kill ->
+first acknowledged write served by another node), ``db.rows_written``
+(acknowledged writes), ``db.rows_lost`` (acknowledged writes missing
+afterwards on any node). Then the node is started again (systemd starts
+PostgreSQL), and ``db.catchup_s`` is the time until every node holds every
+acknowledged row and identical FreeSWITCH tables (row counts and checksums).
+The molecule scenarios db_bookworm and db_trixie run it in their verify step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = ROOT / "roles" / "postgres_bdr" / "files" / "freeswitch-schema-v1.10.12.tsv"
+SECRET = ROOT / "build" / "molecule-secrets" / "db_password"
+DATABASE = "freeswitch"
+DB_USER = "freeswitch"
+PROXY = "host=127.0.0.1 port=5432"
+
+# Runs on the client host with its python3-psycopg2; prints one JSON line per attempt.
+WRITER = r"""
+import json, sys, time
+import psycopg2
+dsn, count, rate, tag, limit = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4], float(sys.argv[5])
+conn = None
+start = time.time()
+for seq in range(count):
+    due = start + seq / rate
+    if due > time.time():
+        time.sleep(due - time.time())
+    while time.time() - start < limit:
+        try:
+            if conn is None:
+                conn = psycopg2.connect(dsn, connect_timeout=2)
+                conn.autocommit = True
+            with conn.cursor() as cur:
+                cur.execute("INSERT INTO registrations (reg_user, realm, token, url, expires, hostname) "
+                            "VALUES (%s, %s, %s, %s, %s, %s) RETURNING host(inet_server_addr())",
+                            ("drill-%d" % seq, tag, "t%d" % seq, "sip:drill-%d@lab" % seq, seq, "drill"))
+                server = cur.fetchone()[0]
+            print(json.dumps({"ok": seq, "t": time.time(), "server": server}), flush=True)
+            break
+        except psycopg2.Error as exc:
+            print(json.dumps({"err": seq, "t": time.time(), "msg": str(exc).strip().splitlines()[0][:200]}), flush=True)
+            try:
+                conn.close()
+            except Exception:
+                pass
+            conn = None
+            time.sleep(0.02)
+    else:
+        break
+"""
+
+
+class DrillError(RuntimeError):
+    """The lab is not in a state the drill can use."""
+
+
+def load_lab(inventory):
+    """{'databases': {name: address}, 'client': name} from a lab inventory directory or hosts.yml."""
+    path = Path(inventory)
+    hosts_file = path / "hosts.yml" if path.is_dir() else path
+    data = yaml.safe_load(hosts_file.read_text(encoding="utf-8"))
+    groups = {}
+    addresses = {}
+
+    def walk(name, body):
+        body = body or {}
+        members = groups.setdefault(name, [])
+        for host, hostvars in (body.get("hosts") or {}).items():
+            members.append(host)
+            if hostvars and hostvars.get("freeswitch_ha_address"):
+                addresses[host] = hostvars["freeswitch_ha_address"]
+        for child, child_body in (body.get("children") or {}).items():
+            walk(child, child_body)
+            members.extend(h for h in groups[child] if h not in members)
+
+    walk("all", data["all"])
+    clients = groups.get("lab_clients") or []
+    if len(groups.get("databases") or []) < 2 or not clients:
+        raise DrillError(f"{hosts_file}: needs two databases and a lab_clients host")
+    return {"databases": {h: addresses[h] for h in groups["databases"]}, "client": clients[0]}
+
+
+def docker(*args, check=True, timeout=120, stdin=None):
+    proc = subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout, input=stdin, check=False)
+    if check and proc.returncode != 0:
+        raise DrillError(f"docker {' '.join(args[:3])}: {proc.stderr.strip() or proc.returncode}")
+    return proc
+
+
+def node_sql(node, sql, check=True):
+    """Run SQL on a database node as postgres over its local socket; return rows of '|'-separated fields."""
+    proc = docker("exec", "-u", "postgres", f"fsha-{node}", "psql", "-X", "-q", "-A", "-t", "-d", DATABASE,
+                  "-v", "ON_ERROR_STOP=1", "-c", sql, check=check, timeout=60)
+    if proc.returncode != 0:
+        return None
+    return [line.split("|") for line in proc.stdout.splitlines() if line]
+
+
+def password(path=SECRET):
+    return Path(path).read_text(encoding="utf-8").split()[0]
+
+
+def proxy_sql(client, sql, secret):
+    """Run SQL as the FreeSWITCH role through the client's local HAProxy."""
+    proc = docker("exec", "-e", f"PGPASSWORD={secret}", f"fsha-{client}", "psql", "-X", "-q", "-A", "-t",
+                  "-h", "127.0.0.1", "-p", "5432", "-U", DB_USER, "-d", DATABASE, "-v", "ON_ERROR_STOP=1", "-c", sql,
+                  timeout=60)
+    return [line.split("|") for line in proc.stdout.splitlines() if line]
+
+
+def haproxy_stat(client):
+    """{server: status} of the postgresql proxy, read from HAProxy's stats socket."""
+    script = ("import socket; s = socket.socket(socket.AF_UNIX); s.connect('/run/haproxy/admin.sock'); "
+              "s.sendall(b'show stat\\n'); print(b''.join(iter(lambda: s.recv(65536), b'')).decode())")
+    out = docker("exec", f"fsha-{client}", "python3", "-c", script).stdout
+    status = {}
+    for line in out.splitlines():
+        fields = line.split(",")
+        if len(fields) > 17 and fields[0] == "postgresql" and fields[1] not in ("FRONTEND", "BACKEND"):
+            status[fields[1]] = fields[17]
+    return status
+
+
+def fs_tables():
+    tables = []
+    for line in SCHEMA.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if fields[0] == "COLUMN" and fields[3] == "1" and fields[2] not in tables:
+            tables.append(fields[2])
+    return tables
+
+
+def table_digest(node):
+    """{table: (rows, md5 of every row in key order)} of the FreeSWITCH tables, or None if unreachable."""
+    parts = [f"SELECT '{t}', count(*), coalesce(md5(string_agg(x::text, '|' ORDER BY x.fsha_row_id)), '') FROM public.{t} x"
+             for t in fs_tables()]
+    result = node_sql(node, " UNION ALL ".join(parts), check=False)
+    if result is None:
+        return None
+    return {name: (int(count), digest) for name, count, digest in result}
+
+
+def serving_node(lab, address):
+    return {a: n for n, a in lab["databases"].items()}[address]
+
+
+def wait_until(predicate, timeout, interval=0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()
+
+
+def wait_node_up(node, timeout=120):
+    def ready():
+        return docker("exec", f"fsha-{node}", "pg_isready", "-q", "-h", "/var/run/postgresql", check=False).returncode == 0
+    return wait_until(ready, timeout)
+
+
+def _missing(node, tag, acked):
+    rows = node_sql(node, f"SELECT DISTINCT reg_user FROM registrations WHERE realm = '{tag}'", check=False)
+    if rows is None:
+        return set(acked)
+    have = {int(r[0].split("-")[1]) for r in rows}
+    return set(acked) - have
+
+
+def run_drill(inventory, rate=40.0, count=800, kill_after=5.0, limit=60.0, catchup_timeout=300.0, secret_file=SECRET):
+    """Run the drill once; return the figures and the details (see the module docstring)."""
+    lab = load_lab(inventory)
+    client = lab["client"]
+    by_address = {address: name for name, address in lab["databases"].items()}
+    secret = password(secret_file)
+    serving = proxy_sql(client, "SELECT host(inet_server_addr())", secret)[0][0]
+    victim = by_address[serving]
+    tag = f"drill{int(time.time())}"
+    dsn = f"{PROXY} dbname={DATABASE} user={DB_USER} password={secret}"
+    writer = subprocess.Popen(["docker", "exec", f"fsha-{client}", "python3", "-c", WRITER, dsn, str(count), str(rate), tag, str(limit)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(kill_after)
+    killed_at = time.time()
+    docker("kill", f"fsha-{victim}")
+    out, err = writer.communicate(timeout=limit + 30)
+    events = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    if not events:
+        raise DrillError(f"the writer printed nothing: {err.strip()}")
+    acked = [e["ok"] for e in events if "ok" in e]
+    errors = [e for e in events if "err" in e]
+    after = [e for e in events if "ok" in e and e["t"] > killed_at and e["server"] != serving]
+    failover = round(after[0]["t"] - killed_at, 2) if after else None
+    restarted_at = time.time()
+    docker("start", f"fsha-{victim}")
+    came_back = wait_node_up(victim)
+
+    def converged():
+        digests = [table_digest(node) for node in lab["databases"]]
+        if any(d is None for d in digests) or any(d != digests[0] for d in digests):
+            return None
+        if any(_missing(node, tag, acked) for node in lab["databases"]):
+            return None
+        return digests[0]
+
+    digest = wait_until(converged, catchup_timeout, interval=1.0)
+    catchup = round(time.time() - restarted_at, 1) if digest else None
+    lost = set()
+    for node in lab["databases"]:
+        lost |= _missing(node, tag, acked)
+    figures = {
+        "db.failover_s": failover,
+        "db.rows_written": len(acked),
+        "db.rows_lost": len(lost),
+        "db.catchup_s": catchup,
+    }
+    engine = "pglogical" if node_sql(serving_node(lab, serving), "SELECT 1 FROM pg_extension WHERE extname = 'pglogical'") else "native"
+    details = {
+        "engine": engine,
+        "victim": victim,
+        "failed_attempts": len(errors),
+        "first_error": errors[0]["msg"] if errors else None,
+        "node_back": bool(came_back),
+        "identical": bool(digest),
+        "digests": {node: table_digest(node) for node in lab["databases"]},
+        "settings": {"rate_per_s": rate, "writes": count, "kill_after_s": kill_after, "limit_s": limit,
+                     "kill": "docker kill (SIGKILL of the whole container)"},
+    }
+    return figures, details
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-i", "--inventory", required=True)
+    parser.add_argument("--rate", type=float, default=40.0)
+    parser.add_argument("--count", type=int, default=800)
+    parser.add_argument("--record", action="store_true", help="write the figures to build/bench.json")
+    args = parser.parse_args(argv)
+    figures, details = run_drill(args.inventory, rate=args.rate, count=args.count)
+    print(json.dumps({"figures": figures, **{k: v for k, v in details.items() if k != "digests"}}, indent=2))
+    if args.record:
+        sys.path.insert(0, str(ROOT / "tools"))
+        from benchreport import record  # noqa: E402
+        record(figures, settings=details["settings"] | {"inventory": str(args.inventory)}, tier="db")
+    return 0 if figures["db.rows_lost"] == 0 and details["identical"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
