@@ -1,0 +1,98 @@
+# Copyright: contributors to telephony.freeswitch_ha
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Preflight checks of the FreeSWITCH tier's inventory variables.
+
+``check(farm) -> [{host, variable, message}]`` (see inventory_check). The RTP
+ranges, switchnames, verto ports and the example-value test of the shared
+secrets are checked by inventory_check itself; this adds what only the
+freeswitch role needs:
+
+* ``freeswitch_ha_install_method`` (farm-wide or per host): repo, source or
+  none; ``repo`` needs ``freeswitch_ha_signalwire_token`` (SignalWire's
+  personal access token), which must not be an example value;
+* the DB and ESL passwords end up in an ODBC DSN (``odbc://dsn:user:password``,
+  split on ':') and in XML attributes written by FreeSWITCH's preprocessor, so
+  ':', '"', '<', '>', '&' and whitespace would break them;
+* ``freeswitch_ha_db_haproxy_port``: the local HAProxy port the DSN uses.
+
+Secret values are never quoted in a message.
+"""
+
+from __future__ import annotations
+
+import re
+
+METHODS = ("repo", "source", "none")
+DEFAULT_METHOD = "repo"
+# True: an unset method counts as the default ("repo") and needs a token in
+# preflight. False: only an explicit "repo" does; the role itself still stops
+# before any change when the token is missing. Kept False until every
+# inventory of the repository (the lab) sets freeswitch_ha_install_method.
+STRICT_DEFAULT = False
+TOKEN = "freeswitch_ha_signalwire_token"
+METHOD = "freeswitch_ha_install_method"
+DSN_SECRETS = ("freeswitch_ha_db_password", "freeswitch_ha_esl_password")
+FORBIDDEN = re.compile(r"[:\"<>&\s]")
+ALL = "all"
+
+
+def _method_problem(host, value):
+    if value not in METHODS:
+        return {"host": host, "variable": METHOD,
+                "message": f"{value!r} is not an install method (one of {', '.join(METHODS)})"}
+    return None
+
+
+def check(farm):
+    """Return the FreeSWITCH tier's problems of the inventory picture."""
+    # imported here: inventory_check imports this module (TIER_CHECKS)
+    from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import is_example_secret
+
+    problems = []
+    if not isinstance(farm, dict):
+        return problems
+    farm_vars = farm.get("vars") or {}
+    hosts = farm.get("hosts") or {}
+    boxes = list((farm.get("groups") or {}).get("freeswitch") or [])
+    farm_method = farm_vars.get(METHOD)
+    if farm_method is not None:
+        problem = _method_problem(ALL, farm_method)
+        if problem:
+            problems.append(problem)
+    needs_token = []
+    for box in boxes:
+        hostvars = hosts.get(box) or {}
+        if METHOD in hostvars and hostvars[METHOD] != farm_method:
+            problem = _method_problem(box, hostvars[METHOD])
+            if problem:
+                problems.append(problem)
+                continue
+            method = hostvars[METHOD]
+        else:
+            method = farm_method
+        if method == "repo" or (method is None and STRICT_DEFAULT and DEFAULT_METHOD == "repo"):
+            needs_token.append(box)
+    if needs_token:
+        token = farm_vars.get(TOKEN)
+        who = ", ".join(needs_token)
+        if token in (None, ""):
+            problems.append({"host": ALL, "variable": TOKEN,
+                             "message": f"is required by install method repo ({who}): SignalWire's repository needs a "
+                                        "personal access token (put it in a vault file), or set "
+                                        f"{METHOD} to source or none"})
+        elif not isinstance(token, str):
+            problems.append({"host": ALL, "variable": TOKEN, "message": "must be a string"})
+        elif is_example_secret(token):
+            problems.append({"host": ALL, "variable": TOKEN,
+                             "message": "is still an example value: put your SignalWire personal access token"})
+    for var in DSN_SECRETS:
+        value = farm_vars.get(var)
+        if isinstance(value, str) and FORBIDDEN.search(value):
+            problems.append({"host": ALL, "variable": var,
+                             "message": "contains a character that breaks the FreeSWITCH DSN or XML "
+                                        "(':', '\"', '<', '>', '&' or whitespace): choose another secret"})
+    port = farm_vars.get("freeswitch_ha_db_haproxy_port")
+    if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535):
+        problems.append({"host": ALL, "variable": "freeswitch_ha_db_haproxy_port",
+                         "message": f"{port!r} is not a TCP port (1-65535)"})
+    return problems
