@@ -40,6 +40,9 @@ def connect(module):
     from ansible.module_utils.basic import missing_required_lib
 
     if not HAS_PSYCOPG2:
+        if module.check_mode:
+            module.warn("check mode: psycopg2 is not installed yet: everything would be created")
+            return None
         module.fail_json(msg=missing_required_lib("psycopg2"), exception=PSYCOPG2_IMPORT_ERROR)
     params = module.params
     try:
