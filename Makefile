@@ -58,7 +58,7 @@ engine: venv
 images: engine
 	$(BIN)/python tools/lab.py image bookworm
 
-molecule: venv collection-link images
+molecule: venv collection-link images lab-secrets
 	@if [ -z "$(SCENARIOS)" ]; then echo "molecule: no scenarios found" >&2; exit 1; fi
 	@for s in $(SCENARIOS); do \
 	  echo "=== molecule scenario $$s"; start=$$(date +%s); \
@@ -78,7 +78,9 @@ lab-up: venv collection-link
 	$(BIN)/python tools/lab.py up -i $(LAB_INVENTORY) --record
 
 lab: lab-up lab-secrets
+	ansible-playbook -i $(LAB_INVENTORY) -e @$(LAB_SECRETS) molecule/site/prepare.yml
 	ansible-playbook -i $(LAB_INVENTORY) -e @$(LAB_SECRETS) site.yml
+	ansible-playbook -i $(LAB_INVENTORY) -e @$(LAB_SECRETS) playbooks/verify.yml
 	ansible-playbook -i $(LAB_INVENTORY) -e @$(LAB_SECRETS) playbooks/summary.yml
 
 # docs/topology.svg: the lab inventory's diagram, drawn from its plan.

@@ -43,7 +43,7 @@ LAB_FARM = {
         "loadbalancers": ["lb1", "lb2"],
         "freeswitch": ["fs1", "fs2", "fs3", "fs4"],
         "databases": ["db1", "db2"],
-        "storage": ["db1", "db2"],
+        "storage": ["db1", "db2", "client1"],
         "lab_clients": ["client1"],
     },
     "vars": {
@@ -65,6 +65,9 @@ LAB_FARM = {
         "freeswitch_ha_rtp_min_ports": 1000,
         "freeswitch_ha_rtpengine_ports": "40000-44999",
         "freeswitch_ha_lab_subnet": "172.28.57.0/24",
+        "freeswitch_ha_install_method": "none",
+        "freeswitch_ha_storage_brick_force": True,
+        "freeswitch_ha_verto_return_path": "snat",
         **SECRETS,
     },
 }

@@ -96,4 +96,11 @@ def table(report: dict) -> str:
 
 
 if __name__ == "__main__":
+    import sys
+
+    # benchreport.py                      print the report as a table
+    # benchreport.py merge FILE TIER      merge a JSON file of figures (drill.yml's drill.json)
+    if len(sys.argv) == 4 and sys.argv[1] == "merge":
+        figures = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+        record(figures, settings={"source": sys.argv[2]}, tier=sys.argv[3])
     print(table(json.loads(REPORT.read_text(encoding="utf-8"))))

@@ -24,11 +24,7 @@ import re
 
 METHODS = ("repo", "source", "none")
 DEFAULT_METHOD = "repo"
-# True: an unset method counts as the default ("repo") and needs a token in
-# preflight. False: only an explicit "repo" does; the role itself still stops
-# before any change when the token is missing. Kept False until every
-# inventory of the repository (the lab) sets freeswitch_ha_install_method.
-STRICT_DEFAULT = False
+
 TOKEN = "freeswitch_ha_signalwire_token"
 METHOD = "freeswitch_ha_install_method"
 DSN_SECRETS = ("freeswitch_ha_db_password", "freeswitch_ha_esl_password")
@@ -70,7 +66,7 @@ def check(farm):
             method = hostvars[METHOD]
         else:
             method = farm_method
-        if method == "repo" or (method is None and STRICT_DEFAULT and DEFAULT_METHOD == "repo"):
+        if (method or DEFAULT_METHOD) == "repo":
             needs_token.append(box)
     if needs_token:
         token = farm_vars.get(TOKEN)

@@ -27,6 +27,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_port
 HOST_VARS = (
     "freeswitch_ha_address", "freeswitch_ha_max_sessions", "freeswitch_ha_cores", "freeswitch_ha_weight",
     "freeswitch_ha_rtp_range", "freeswitch_ha_switchname", "freeswitch_ha_verto_port", "freeswitch_ha_tenant",
+    "freeswitch_ha_install_method", "freeswitch_ha_storage_brick_root",
 )
 
 

@@ -15,6 +15,12 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_database
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_edge_sip
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_edge_vrrp
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_freeswitch
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_storage
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_verto
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.ports import (
     PORT_MAX,
@@ -40,6 +46,12 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_par
 # Checks of each tier's own variables: pure functions in checks_<tier>.py,
 # ``check(farm) -> [{host, variable, message}]``, listed here once.
 TIER_CHECKS = (
+    checks_database.check,
+    checks_storage.check,
+    checks_freeswitch.check,
+    checks_edge_sip.check,
+    checks_edge_vrrp.check,
+    checks_verto.check,
 )
 
 SECRETS = ("freeswitch_ha_db_password", "freeswitch_ha_replication_password", "freeswitch_ha_esl_password")

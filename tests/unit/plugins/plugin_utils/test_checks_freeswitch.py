@@ -42,9 +42,12 @@ def test_missing_token_for_one_host_set_to_repo(lab_farm):
     assert "(fs3)" in message
 
 
-def test_unset_method_needs_a_token_only_when_strict(lab_farm, monkeypatch):
+def test_lab_method_none_needs_no_token(lab_farm):
     assert checks_freeswitch.check(lab_farm) == []
-    monkeypatch.setattr(checks_freeswitch, "STRICT_DEFAULT", True)
+
+
+def test_unset_method_is_repo_and_needs_a_token(lab_farm):
+    del lab_farm["vars"]["freeswitch_ha_install_method"]
     assert _only(checks_freeswitch.check(lab_farm), "all", "freeswitch_ha_signalwire_token")
 
 

@@ -39,12 +39,12 @@ def test_svg_is_well_formed_and_draws_every_host_once(farm):
     svg = render_svg(farm, plan)
     root = ET.fromstring(svg)
     titles = [t.text for t in root.iter(f"{SVG}text") if t.get("font-weight") == "bold" and t.get("font-size") is None]
-    assert sorted(titles) == sorted(["lb1", "lb2", "fs1", "fs2", "fs3", "fs4", "db1", "db2"])
+    assert sorted(titles) == sorted(["lb1", "lb2", "fs1", "fs2", "fs3", "fs4", "db1", "db2", "client1"])
     # One edge from each LB of a tenant to each of its boxes, one dashed edge per box and storage/db node.
     lines = list(root.iter(f"{SVG}line"))
     solid = [line for line in lines if line.get("stroke-dasharray") is None]
     assert len(solid) == 2 * 4
-    assert len(lines) - len(solid) == 4 * 2
+    assert len(lines) - len(solid) == 4 * 3
 
 
 def test_same_inventory_same_drawing(farm):
