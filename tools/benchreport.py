@@ -63,7 +63,8 @@ def record(figures: dict, settings: dict | None = None, tier: str | None = None)
             node = node.setdefault(part, {})
         node[leaf] = value
     if settings is not None and tier:
-        report.setdefault("settings", {})[tier] = settings
+        # Merged, not replaced: two benchmarks of one tier keep each other's settings.
+        report.setdefault("settings", {}).setdefault(tier, {}).update(settings)
     report["commit"] = _commit()
     report["when"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     report["machine"] = _machine()

@@ -10,8 +10,8 @@ author: telephony.freeswitch_ha contributors
 version_added: "0.1.0"
 short_description: The farm at a glance, as text lines or an SVG diagram
 description:
-  - Draws the farm from the inventory picture and its plan: load balancers and VIPs, tenants with their
-    FreeSWITCH boxes, RTP ranges, verto ports and dispatcher weights, database and storage nodes.
+  - Draws the farm from the inventory picture and its plan, that is the load balancers and VIPs, the tenants
+    with their FreeSWITCH boxes, RTP ranges, verto ports and dispatcher weights, the database and storage nodes.
   - The same inventory always gives the same output.
 options:
   _input:
@@ -23,7 +23,7 @@ options:
     type: dict
     required: true
   output:
-    description: C(summary) for a list of text lines, C(svg) for a standalone SVG document.
+    description: C(summary) for a list of text lines, or C(svg) for a standalone SVG document.
     type: str
     default: summary
     choices: [summary, svg]

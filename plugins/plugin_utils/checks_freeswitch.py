@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.secrets import is_example_secret
+
 METHODS = ("repo", "source", "none")
 DEFAULT_METHOD = "repo"
 
@@ -41,9 +43,6 @@ def _method_problem(host, value):
 
 def check(farm):
     """Return the FreeSWITCH tier's problems of the inventory picture."""
-    # imported here: inventory_check imports this module (TIER_CHECKS)
-    from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import is_example_secret
-
     problems = []
     if not isinstance(farm, dict):
         return problems

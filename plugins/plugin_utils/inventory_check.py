@@ -36,6 +36,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_r
     check_override,
     pool_slots,
 )
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.secrets import is_example_secret
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import (
     ALGORITHMS,
     DEFAULT_VERTO_PORT_BASE,
@@ -55,23 +56,11 @@ TIER_CHECKS = (
 )
 
 SECRETS = ("freeswitch_ha_db_password", "freeswitch_ha_replication_password", "freeswitch_ha_esl_password")
-EXAMPLE_SECRETS = frozenset({
-    "", "changeme", "change_me", "change-me", "changeit", "password", "passw0rd", "secret",
-    "admin", "root", "test", "todo", "fixme", "xxx", "123456", "12345678", "default", "vault",
-    "cluecon",
-})
-EXAMPLE_PREFIXES = ("example", "changeme", "change_me", "change-me", "<")
 CAPACITY_VARS = ("freeswitch_ha_weight", "freeswitch_ha_max_sessions", "freeswitch_ha_cores")
 SWITCHNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 SIP_PORTS = (5060, 5061)
 ALL = "all"
-
-
-def is_example_secret(value):
-    """True when a secret is obviously a placeholder."""
-    low = str(value).strip().lower()
-    return low in EXAMPLE_SECRETS or low.startswith(EXAMPLE_PREFIXES)
 
 
 class _Problems(list):

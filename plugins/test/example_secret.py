@@ -35,7 +35,7 @@ _value:
   type: bool
 """
 
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import is_example_secret
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.secrets import is_example_secret
 
 
 def example_secret(value):
