@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 LBS = {"edlb1": "172.28.65.11", "edlb2": "172.28.65.12"}
+VIP = "172.28.65.100"
 BACKENDS = {"172.28.65.21": "edfs1", "172.28.65.22": "edfs2"}
 CLIENT = "172.28.65.41"
 DOMAIN = "edge.lab.invalid"
@@ -92,9 +93,31 @@ def test_rtpengine_ng_is_closed_to_other_hosts(host):
     assert ping.rc != 0 and "timed out" in ping.stderr
 
 
-def test_weighted_set_splits_calls_three_to_one(host):
+def test_vip_is_held_by_the_preferred_load_balancer(host):
+    _only(host, *LBS)
+    holds = VIP in host.check_output("ip -4 -o addr show")
+    assert holds == (_name(host) == "edlb1")
+
+
+def test_vip_answers_sip(host):
     _only(host, "edc")
-    ok, failed, lines = _sipp(host, LBS["edlb1"], SPLIT_CALLS, 100, tag="split")
+    sip = host.run(
+        "python3 -c \"import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(2);"
+        f"s.bind(('{CLIENT}',5091));"
+        f"s.sendto(b'OPTIONS sip:{VIP} SIP/2.0\\r\\nVia: SIP/2.0/UDP {CLIENT}:5091;branch=z9hG4bK2;rport\\r\\n"
+        f"From: <sip:t@lab.invalid>;tag=1\\r\\nTo: <sip:{VIP}>\\r\\nCall-ID: vip-1\\r\\nCSeq: 1 OPTIONS\\r\\n"
+        f"Max-Forwards: 70\\r\\nContent-Length: 0\\r\\n\\r\\n',('{VIP}',5060));"
+        "d,a=s.recvfrom(999);print(a[0],d.decode().splitlines()[0])\""
+    )
+    assert sip.stdout.split()[:3] == [VIP, "SIP/2.0", "200"], sip.stdout + sip.stderr
+
+
+def test_weighted_set_splits_calls_three_to_one(host):
+    """Through the VIP: ACK and BYE follow the Record-Route (the VIP) too."""
+    _only(host, "edc")
+    # its own local port: the VIP is DNATed to edlb1's address, and a client
+    # that reached both from one port would look NATed (conntrack remaps it)
+    ok, failed, lines = _sipp(host, VIP, SPLIT_CALLS, 100, port=5072, tag="split")
     assert (ok, failed) == (SPLIT_CALLS, 0)
     backends = [re.search(r"backend=([0-9.]+)", line).group(1) for line in lines if "backend=" in line]
     assert len(backends) == SPLIT_CALLS
