@@ -19,7 +19,7 @@ COLLECTION_LINK := build/collections/ansible_collections/telephony/freeswitch_ha
 SCENARIOS := $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
 .PHONY: help venv collection-link lint yamllint ansible-lint sanity unit molecule test \
-        engine images lab lab-up lab-down lab-secrets bench bench-plan bench-lab build docs
+        engine images lab lab-up lab-down lab-secrets bench bench-plan bench-lab bench-site bench-edge bench-vip bench-db bench-storage build docs
 
 help:
 	@echo "make test | lint | sanity | unit | molecule | lab | lab-down | bench | bench-plan | build"
@@ -100,7 +100,30 @@ bench-lab: venv
 	$(BIN)/python tools/lab.py down -i $(LAB_INVENTORY)
 	$(BIN)/python tools/lab.py up -i $(LAB_INVENTORY) --record
 
-bench: bench-plan bench-lab
+# The whole lab: converge first and re-run (changed tasks), then drill.yml.
+bench-site: venv collection-link images
+	$(BIN)/python tools/bench_site.py
+
+# The SIP edge's drills and throughput runs (its own scenario, ~10 min).
+bench-edge: venv collection-link images lab-secrets
+	$(BIN)/python tools/bench_edge.py
+
+# VIP failover and a 5-minute no-flap window on the keepalived scenario.
+bench-vip: venv collection-link images lab-secrets
+	molecule create -s keepalived && molecule converge -s keepalived
+	$(BIN)/python tools/bench_vip.py --window 300 --kills 5; rc=$$?; molecule destroy -s keepalived; exit $$rc
+
+# The database drill on the db_bookworm scenario.
+bench-db: venv collection-link images lab-secrets
+	molecule create -s db_bookworm && molecule converge -s db_bookworm
+	$(BIN)/python tools/db_drill.py -i molecule/db_bookworm/inventory --record; rc=$$?; molecule destroy -s db_bookworm; exit $$rc
+
+# The storage kill and freeze drills on the storage scenario.
+bench-storage: venv collection-link images lab-secrets
+	molecule create -s storage && molecule converge -s storage
+	$(BIN)/python tools/storage_drill.py --inventory molecule/storage/inventory; rc=$$?; molecule destroy -s storage; exit $$rc
+
+bench: bench-plan bench-lab bench-site bench-db bench-storage bench-edge bench-vip
 	$(BIN)/python tools/benchreport.py
 
 build: venv

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Whole-lab benchmark: converge site.yml on a fresh lab, re-run it, drill it.
+
+Writes converge.first_s, converge.rerun_s, converge.rerun_changed and the
+drill's figures (drill.yml -> build/drill.json) into build/bench.json.
+The lab is rebuilt from scratch first (base image and package cache reused).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+sys.path.insert(0, str(ROOT / "tools"))
+from benchreport import record  # noqa: E402  (tools/ is not a package)
+
+INVENTORY = os.environ.get("LAB_INVENTORY", "inventories/lab")
+ENV = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}", ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+           ANSIBLE_COLLECTIONS_PATH=str(ROOT / "build" / "collections"), NO_COLOR="1")
+
+
+def run(*args: str, log: str) -> tuple[float, str]:
+    started = time.monotonic()
+    proc = subprocess.run(list(args), cwd=ROOT, env=ENV, capture_output=True, text=True, check=False)
+    seconds = time.monotonic() - started
+    (ROOT / "build" / log).write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stdout.splitlines()[-30:])
+        raise SystemExit(f"bench-site: {' '.join(args[:4])} failed (build/{log}):\n{tail}")
+    print(f"bench-site: {' '.join(a for a in args if not a.startswith('@'))[:90]}: {seconds:.1f} s", flush=True)
+    return seconds, proc.stdout
+
+
+def changed_tasks(output: str) -> int:
+    """Sum of changed= over every host of the play recap."""
+    recap = output[output.rfind("PLAY RECAP"):]
+    return sum(int(n) for n in re.findall(r"\bchanged=(\d+)", recap))
+
+
+def playbook(name: str, log: str) -> tuple[float, str]:
+    return run(str(BIN / "ansible-playbook"), "-i", INVENTORY, "-e", "@build/lab-secrets.yml", name, log=log)
+
+
+def main() -> int:
+    run(str(BIN / "python"), "tools/lab_secrets.py", "build/lab-secrets.yml", log="bench-secrets.log")
+    run(str(BIN / "python"), "tools/lab.py", "down", "-i", INVENTORY, log="bench-lab-down.log")
+    run(str(BIN / "python"), "tools/lab.py", "up", "-i", INVENTORY, log="bench-lab-up.log")
+    playbook("molecule/site/prepare.yml", "bench-prepare.log")
+    first, _ = playbook("site.yml", "bench-converge-first.log")
+    rerun, out = playbook("site.yml", "bench-converge-rerun.log")
+    changed = changed_tasks(out)
+    record({"converge.first_s": round(first, 1), "converge.rerun_s": round(rerun, 1), "converge.rerun_changed": changed},
+           settings={"inventory": INVENTORY, "hosts": 9}, tier="converge")
+    print(f"bench-site: converge first {first:.1f} s, re-run {rerun:.1f} s with {changed} changed task(s)")
+    playbook("playbooks/drill.yml", "bench-drill.log")
+    figures = json.loads((ROOT / "build" / "drill.json").read_text(encoding="utf-8"))
+    record(figures, settings={"drill": "playbooks/drill.yml", "inventory": INVENTORY}, tier="drill")
+    print("bench-site: drill " + ", ".join(f"{k}={v}" for k, v in sorted(figures.items())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
