@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 # Copyright: contributors to telephony.freeswitch_ha
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Bounded probes for the failure drills (playbooks/drill.yml).

@@ -11,7 +11,7 @@ version_added: "0.2.0"
 short_description: Kamailio dispatcher sets (one per tenant) from the farm plan
 description:
   - Turns P(telephony.freeswitch_ha.farm_plan#filter)'s C(dispatcher) and C(tenants) into the list the
-    C(kamailio_dispatcher) role takes as C(kamailio_dispatcher_sets): set id, algorithm id, SIP domains, VIP
+    C(kamailio_dispatcher) role takes as C(kamailio_dispatcher_sets), that is set id, algorithm id, SIP domains, VIP
     and destinations (C(uri), C(flags), C(priority), C(attrs), C(host)), in set id order.
 options:
   _input:

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: kamailio_dispatcher_info
-author: telephony.freeswitch_ha contributors
+author: telephony.freeswitch_ha contributors (@telephony)
 version_added: "0.2.0"
 short_description: Read Kamailio's live dispatcher state
 description:
@@ -30,8 +30,10 @@ options:
     default: 5
 attributes:
   check_mode:
+    description: Reads only; runs the same in check mode.
     support: full
   diff_mode:
+    description: Nothing changes, so there is no diff.
     support: none
 notes:
   - Runs on the Kamailio host as root or as a member of the C(kamailio) group.
