@@ -61,6 +61,26 @@ def format_advert_int(value):
     return format(number, "f")
 
 
+def _check_named_item(item, index, known_keys, kind, names, problems):
+    """Common checks of a track script or VRRP instance: known settings, a valid and unique name.
+
+    ``names`` maps the names seen so far to their index; returns the item's name.
+    """
+    where = f"[{index}]"
+    for key in item:
+        if key not in known_keys:
+            problems.append((f"{where}.{key}", f"unknown setting (known: {', '.join(known_keys)})"))
+    name = item.get("name")
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        problems.append((f"{where}.name", f"{name!r} is not {'an' if kind[0] in 'aeiou' else 'a'} {kind} name "
+                                          "(letters, digits, _ . -; at most 31)"))
+    elif name in names:
+        problems.append((f"{where}.name", f"{kind} {name} is already defined at [{names[name]}]"))
+    else:
+        names[name] = index
+    return name
+
+
 def track_script_problems(scripts, priority_step):
     """[(variable suffix, message)] for a list of track scripts.
 
@@ -79,16 +99,7 @@ def track_script_problems(scripts, priority_step):
         if not isinstance(item, dict):
             problems.append((where, f"{item!r} must be a mapping with name and script"))
             continue
-        for key in item:
-            if key not in SCRIPT_KEYS:
-                problems.append((f"{where}.{key}", f"unknown setting (known: {', '.join(SCRIPT_KEYS)})"))
-        name = item.get("name")
-        if not isinstance(name, str) or not NAME_RE.match(name):
-            problems.append((f"{where}.name", f"{name!r} is not a script name (letters, digits, _ . -; at most 31)"))
-        elif name in names:
-            problems.append((f"{where}.name", f"script {name} is already defined at [{names[name]}]"))
-        else:
-            names[name] = index
+        _check_named_item(item, index, SCRIPT_KEYS, "script", names, problems)
         script = item.get("script")
         if not isinstance(script, str) or not script.strip():
             problems.append((f"{where}.script", "is required: the command keepalived runs (exit 0 = healthy)"))
@@ -191,16 +202,7 @@ def _instance_problems(instances, host, address, iface, scripts, unicast, peers)
         if not isinstance(inst, dict):
             problems.append((where, "must be a mapping with name, virtual_router_id, vip and lb_hosts"))
             continue
-        for key in inst:
-            if key not in INSTANCE_KEYS:
-                problems.append((f"{where}.{key}", f"unknown setting (known: {', '.join(INSTANCE_KEYS)})"))
-        name = inst.get("name")
-        if not isinstance(name, str) or not NAME_RE.match(name):
-            problems.append((f"{where}.name", f"{name!r} is not an instance name (letters, digits, _ . -; at most 31)"))
-        elif name in names:
-            problems.append((f"{where}.name", f"instance {name} is already defined at [{names[name]}]"))
-        else:
-            names[name] = index
+        name = _check_named_item(inst, index, INSTANCE_KEYS, "instance", names, problems)
         vip = None
         try:
             vip = _vip(inst.get("vip"), iface) if iface is not None else None
