@@ -86,6 +86,8 @@ def test_haproxy_has_one_writer_and_a_backup():
     config = lab.docker("exec", f"fsha-{CLIENT}", "cat", "/etc/haproxy/haproxy.cfg").stdout
     assert "option pgsql-check user freeswitch" in config
     assert "on-marked-down shutdown-sessions" in config
+    # A connection stuck on the dead writer goes to the backup on its next retry.
+    assert "    option redispatch 1" in config.splitlines()
     servers = [line.split() for line in config.splitlines() if line.strip().startswith("server ")]
     assert [s[1] for s in servers] == NODES
     assert ["backup" in s for s in servers] == [False] + [True] * (len(NODES) - 1)
