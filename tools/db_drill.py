@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -145,6 +146,13 @@ def haproxy_stat(client):
     return status
 
 
+def haproxy_settings(client):
+    """The failover-relevant lines of the client's haproxy.cfg, as recorded with the figures."""
+    config = docker("exec", f"fsha-{client}", "cat", "/etc/haproxy/haproxy.cfg").stdout
+    keep = ("retries", "timeout connect", "timeout check", "option redispatch", "default-server")
+    return [line.strip() for line in config.splitlines() if line.strip().startswith(keep)]
+
+
 def fs_tables():
     tables = []
     for line in SCHEMA.read_text(encoding="utf-8").splitlines():
@@ -205,6 +213,7 @@ def run_drill(inventory, rate=40.0, count=800, kill_after=5.0, limit=60.0, catch
     writer = subprocess.Popen(["docker", "exec", f"fsha-{client}", "python3", "-c", WRITER, dsn, str(count), str(rate), tag, str(limit)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(kill_after)
+    load = os.getloadavg()
     killed_at = time.time()
     docker("kill", f"fsha-{victim}")
     out, err = writer.communicate(timeout=limit + 30)
@@ -248,7 +257,9 @@ def run_drill(inventory, rate=40.0, count=800, kill_after=5.0, limit=60.0, catch
         "identical": bool(digest),
         "digests": {node: table_digest(node) for node in lab["databases"]},
         "settings": {"rate_per_s": rate, "writes": count, "kill_after_s": kill_after, "limit_s": limit,
-                     "kill": "docker kill (SIGKILL of the whole container)"},
+                     "kill": "docker kill (SIGKILL of the whole container)",
+                     "load_avg_at_kill": [round(x, 2) for x in load],
+                     "haproxy": haproxy_settings(client)},
     }
     return figures, details
 
