@@ -130,3 +130,93 @@ def schema_statements(desired, current, grant_to=None, current_grants=None):
 def quote_ident(name):
     """A SQL identifier, double-quoted."""
     return '"%s"' % str(name).replace('"', '""')
+
+
+# The views FreeSWITCH creates next to its core tables (src/switch_core_sqldb.c,
+# detailed_calls_sql and basic_calls_sql; 1.10 added a.accountcode). `show
+# calls` and `show detailed_calls` read them; FreeSWITCH probes them at start
+# with "select * from <view> where sent_callee_name=''". With
+# auto-create-schemas off FreeSWITCH does not create them, and logical
+# replication does not carry views: every node gets them from here. The SQL is
+# FreeSWITCH's own text (it sends the same statement to PostgreSQL through
+# ODBC); only the output columns are spelled out here, in FreeSWITCH's order.
+_DETAILED_A = ("uuid", "direction", "created", "created_epoch", "name", "state", "cid_name", "cid_num", "ip_addr",
+               "dest", "application", "application_data", "dialplan", "context", "read_codec", "read_rate",
+               "read_bit_rate", "write_codec", "write_rate", "write_bit_rate", "secure", "hostname", "presence_id",
+               "presence_data", "accountcode", "callstate", "callee_name", "callee_num", "callee_direction",
+               "call_uuid", "sent_callee_name", "sent_callee_num")
+_BASIC_A = ("uuid", "direction", "created", "created_epoch", "name", "state", "cid_name", "cid_num", "ip_addr",
+            "dest", "presence_id", "presence_data", "accountcode", "callstate", "callee_name", "callee_num",
+            "callee_direction", "call_uuid", "hostname", "sent_callee_name", "sent_callee_num")
+_BASIC_B = ("uuid", "direction", "created", "created_epoch", "name", "state", "cid_name", "cid_num", "ip_addr",
+            "dest", "presence_id", "presence_data", "callstate", "callee_name", "callee_num", "callee_direction",
+            "sent_callee_name", "sent_callee_num")
+_CALLS_FROM = ("from channels a "
+               "left join calls c on a.uuid = c.caller_uuid and a.hostname = c.hostname "
+               "left join channels b on b.uuid = c.callee_uuid and b.hostname = c.hostname "
+               "where a.uuid = c.caller_uuid or a.uuid not in (select callee_uuid from calls)")
+# Which table each alias of the views' FROM clause names.
+_ALIASES = {"a": "channels", "b": "channels", "c": "calls"}
+
+
+def _view(a_columns, b_columns):
+    columns = [("a." + c, c) for c in a_columns]
+    columns += [("b." + c, "b_" + c) for c in b_columns]
+    columns.append(("c.call_created_epoch", "call_created_epoch"))
+    return {"columns": columns, "from": _CALLS_FROM}
+
+
+VIEWS = {
+    "detailed_calls": _view(_DETAILED_A, tuple(c for c in _DETAILED_A if c != "accountcode")),
+    "basic_calls": _view(_BASIC_A, _BASIC_B),
+}
+VIEW_PRIVILEGES = ("SELECT",)
+
+
+def view_columns(view, views=None):
+    """The output columns of ``view``, in order."""
+    return [alias for dummy, alias in (views or VIEWS)[view]["columns"]]
+
+
+def create_view_sql(view, views=None):
+    """FreeSWITCH's statement for ``view``."""
+    spec = (views or VIEWS)[view]
+    select = ",".join("%s as %s" % (expr, alias) for expr, alias in spec["columns"])
+    return "create view %s as select %s %s" % (view, select, spec["from"])
+
+
+def check_views(desired, views=None):
+    """Raise SchemaError when a view reads a column that the schema data does not define."""
+    for view, spec in sorted((views or VIEWS).items()):
+        for expr, dummy in spec["columns"]:
+            alias, column = expr.split(".", 1)
+            table = _ALIASES[alias]
+            if table not in desired:
+                raise SchemaError("view %s reads table %s, which the schema data does not define" % (view, table))
+            if column not in set(c for c, dummy in desired[table]["columns"]):
+                raise SchemaError("view %s reads %s.%s, which the schema data does not define" % (view, table, column))
+
+
+def view_statements(desired, current_views, grant_to=None, current_grants=None, views=None):
+    """SQL that creates the FreeSWITCH views, or recreates one whose columns differ, and grants SELECT.
+
+    ``current_views`` is ``{view: [columns in order]}`` as read from the
+    catalog; ``current_grants`` is ``{view: set of privileges}`` held by
+    ``grant_to``. A view holds no data: one with other columns (an older
+    FreeSWITCH's) is dropped and created again in the same transaction.
+    """
+    views = views or VIEWS
+    check_views(desired, views)
+    current_grants = current_grants or {}
+    statements = []
+    for view in sorted(views):
+        have = current_views.get(view)
+        fresh = have is None
+        if have is not None and list(have) != view_columns(view, views):
+            statements.append("DROP VIEW %s" % view)
+            fresh = True
+        if fresh:
+            statements.append(create_view_sql(view, views))
+        if grant_to and (fresh or not set(VIEW_PRIVILEGES) <= set(current_grants.get(view, set()))):
+            statements.append("GRANT %s ON %s TO %s" % (", ".join(VIEW_PRIVILEGES), view, quote_ident(grant_to)))
+    return statements

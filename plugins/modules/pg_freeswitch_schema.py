@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 module: pg_freeswitch_schema
 author: telephony.freeswitch_ha contributors (@telephony)
 version_added: "0.1.0"
-short_description: Create the FreeSWITCH tables, replication-ready, in a PostgreSQL database
+short_description: Create the FreeSWITCH tables and views, replication-ready, in a PostgreSQL database
 description:
   - Reads the FreeSWITCH database layout (core, sofia and verto tables with their columns and indexes, as
     FreeSWITCH itself creates them) from the TSV data the postgres_bdr role ships, and creates what is missing
@@ -19,6 +19,9 @@ description:
   - Every table gets a surrogate primary key C(fsha_row_id uuid DEFAULT gen_random_uuid()) as its last column,
     so logical and multi-master replication replicate every UPDATE and DELETE. FreeSWITCH names the columns
     of its INSERTs, so the extra column is invisible to it.
+  - Creates FreeSWITCH's views C(basic_calls) and C(detailed_calls) (read by C(show calls)) with FreeSWITCH's own
+    SQL. Logical replication does not carry views, so every node needs them from here. A view whose columns differ
+    from FreeSWITCH's is dropped and created again (a view holds no data).
   - Never drops a table, a column or an index. Run it with FreeSWITCH's C(auto-create-schemas) off.
 extends_documentation_fragment:
   - telephony.freeswitch_ha.pg_connection
@@ -27,7 +30,7 @@ attributes:
     description: Reports the statements it would run without running them; on a fresh host with no server yet it reports a change.
     support: full
   diff_mode:
-    description: Shows the tables (or the node and its subscriptions) before and after, with no DSN or secret.
+    description: Shows the tables and views (columns, indexes, grants) before and after.
     support: full
 options:
   schema:
@@ -35,7 +38,9 @@ options:
     type: str
     required: true
   grant_to:
-    description: Role that gets SELECT, INSERT, UPDATE and DELETE on every FreeSWITCH table (not ownership).
+    description:
+      - Role that gets SELECT, INSERT, UPDATE and DELETE on every FreeSWITCH table and SELECT on the views (not
+        ownership).
     type: str
 """
 
@@ -54,19 +59,29 @@ statements:
   type: list
   elements: str
 tables:
-  description: The FreeSWITCH tables the schema data defines.
+  description: The FreeSWITCH tables the schema data defines (what replicates).
   returned: always
   type: list
   elements: str
+views:
+  description: The FreeSWITCH views created on this node (never replicated).
+  returned: always
+  type: list
+  elements: str
+  sample: [basic_calls, detailed_calls]
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.freeswitch_schema import (
     KEY_COLUMN,
+    VIEW_PRIVILEGES,
+    VIEWS,
     SchemaError,
     parse_schema,
     schema_statements,
+    view_columns,
+    view_statements,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.pg_connect import (
     DatabaseError,
@@ -106,6 +121,24 @@ def read_current(conn, tables, grant_to):
     return current, grants
 
 
+def read_views(conn, grant_to):
+    """{view: [columns in order]} of the FreeSWITCH views that exist, and {view: privileges of grant_to}."""
+    views = {}
+    for view, column in rows(conn, """
+            SELECT c.relname, a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+            WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'v' AND c.relname = ANY(%s)
+              AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY c.relname, a.attnum""", (sorted(VIEWS),)):
+        views.setdefault(view, []).append(column)
+    grants = {}
+    if grant_to and rows(conn, "SELECT 1 FROM pg_roles WHERE rolname = %s", (grant_to,)):
+        for view in views:
+            for privilege in VIEW_PRIVILEGES:
+                if rows(conn, "SELECT has_table_privilege(%s, %s, %s)", (grant_to, "public." + view, privilege))[0][0]:
+                    grants.setdefault(view, set()).add(privilege)
+    return views, grants
+
+
 def main():
     argument_spec = pg_connection_argument_spec()
     argument_spec.update(
@@ -120,11 +153,13 @@ def main():
     conn = connect(module)
     grant_to = module.params["grant_to"]
     if conn is None:
-        current, grants = {}, {}
+        current, grants, views, view_grants = {}, {}, {}, {}
     else:
         current, grants = read_current(conn, desired, grant_to)
+        views, view_grants = read_views(conn, grant_to)
     try:
         statements = schema_statements(desired, current, grant_to, grants)
+        statements += view_statements(desired, views, grant_to, view_grants)
     except SchemaError as exc:
         module.fail_json(msg=str(exc))
     if statements and not module.check_mode:
@@ -151,11 +186,17 @@ def main():
             "indexes": sorted(set(have["indexes"]) | set(spec["indexes"]) | set([table + "_pkey"])),
             "grants": sorted(PRIVILEGES) if grant_to else sorted(grants.get(table, set())),
         }
+    views_before = dict((view, {"columns": list(columns), "grants": sorted(view_grants.get(view, set()))})
+                        for view, columns in sorted(views.items()))
+    views_after = dict((view, {"columns": view_columns(view),
+                               "grants": sorted(VIEW_PRIVILEGES) if grant_to else sorted(view_grants.get(view, set()))})
+                       for view in sorted(VIEWS))
     module.exit_json(
         changed=bool(statements),
         statements=statements,
         tables=sorted(desired),
-        diff={"before": {"tables": before}, "after": {"tables": after}},
+        views=sorted(VIEWS),
+        diff={"before": {"tables": before, "views": views_before}, "after": {"tables": after, "views": views_after}},
     )
 
 
