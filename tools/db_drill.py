@@ -79,11 +79,13 @@ class DrillError(RuntimeError):
     """The lab is not in a state the drill can use."""
 
 
-def load_lab(inventory):
-    """{'databases': {name: address}, 'client': name} from a lab inventory directory or hosts.yml."""
-    path = Path(inventory)
-    hosts_file = path / "hosts.yml" if path.is_dir() else path
-    data = yaml.safe_load(hosts_file.read_text(encoding="utf-8"))
+def load_lab(inventory, *more):
+    """{'databases': {name: address}, 'client': name} from a lab inventory directory or hosts.yml.
+
+    ``more``: further inventory sources merged in, as Ansible does with
+    several ``-i`` (the db scenarios' join/hosts.yml adds a third node to the
+    databases group).
+    """
     groups = {}
     addresses = {}
 
@@ -91,17 +93,21 @@ def load_lab(inventory):
         body = body or {}
         members = groups.setdefault(name, [])
         for host, hostvars in (body.get("hosts") or {}).items():
-            members.append(host)
+            if host not in members:
+                members.append(host)
             if hostvars and hostvars.get("freeswitch_ha_address"):
                 addresses[host] = hostvars["freeswitch_ha_address"]
         for child, child_body in (body.get("children") or {}).items():
             walk(child, child_body)
             members.extend(h for h in groups[child] if h not in members)
 
-    walk("all", data["all"])
+    for source in (inventory, *more):
+        path = Path(source)
+        hosts_file = path / "hosts.yml" if path.is_dir() else path
+        walk("all", yaml.safe_load(hosts_file.read_text(encoding="utf-8"))["all"])
     clients = groups.get("lab_clients") or []
     if len(groups.get("databases") or []) < 2 or not clients:
-        raise DrillError(f"{hosts_file}: needs two databases and a lab_clients host")
+        raise DrillError(f"{inventory}: needs two databases and a lab_clients host")
     return {"databases": {h: addresses[h] for h in groups["databases"]}, "client": clients[0]}
 
 
@@ -200,9 +206,10 @@ def _missing(node, tag, acked):
     return set(acked) - have
 
 
-def run_drill(inventory, rate=40.0, count=800, kill_after=5.0, limit=60.0, catchup_timeout=300.0, secret_file=SECRET):
+def run_drill(inventory, rate=40.0, count=800, kill_after=5.0, limit=60.0, catchup_timeout=300.0, secret_file=SECRET,
+              more=()):
     """Run the drill once; return the figures and the details (see the module docstring)."""
-    lab = load_lab(inventory)
+    lab = load_lab(inventory, *more)
     client = lab["client"]
     by_address = {address: name for name, address in lab["databases"].items()}
     secret = password(secret_file)
@@ -266,17 +273,18 @@ def run_drill(inventory, rate=40.0, count=800, kill_after=5.0, limit=60.0, catch
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-i", "--inventory", required=True)
+    parser.add_argument("-i", "--inventory", required=True, action="append",
+                        help="inventory directory or hosts.yml; repeat to merge sources (e.g. a scenario's join/hosts.yml)")
     parser.add_argument("--rate", type=float, default=40.0)
     parser.add_argument("--count", type=int, default=800)
     parser.add_argument("--record", action="store_true", help="write the figures to build/bench.json")
     args = parser.parse_args(argv)
-    figures, details = run_drill(args.inventory, rate=args.rate, count=args.count)
+    figures, details = run_drill(args.inventory[0], rate=args.rate, count=args.count, more=args.inventory[1:])
     print(json.dumps({"figures": figures, **{k: v for k, v in details.items() if k != "digests"}}, indent=2))
     if args.record:
         sys.path.insert(0, str(ROOT / "tools"))
         from benchreport import record  # noqa: E402
-        record(figures, settings=details["settings"] | {"inventory": str(args.inventory)}, tier="db")
+        record(figures, settings=details["settings"] | {"inventory": [str(i) for i in args.inventory]}, tier="db")
     return 0 if figures["db.rows_lost"] == 0 and details["identical"] else 1
 
 

@@ -1,9 +1,11 @@
 """The database tier works: replication both ways through the real path, locked down.
 
 Shared by db_bookworm (pglogical) and db_trixie (native; a symlink to this
-file): host names come from the scenario's own inventory. Reaches the
-containers with docker exec (tools/db_drill.py), never over the network from
-the controller (pg_hba lets it not in).
+file): host names come from the scenario's own inventory, with join/hosts.yml
+merged in: verify runs after the side effect joined the third node, so every
+check covers the two first nodes and the joined one. Reaches the containers
+with docker exec (tools/db_drill.py), never over the network from the
+controller (pg_hba lets it not in).
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import db_drill as lab  # noqa: E402
 
-LAB = lab.load_lab(SCENARIO / "inventory")
+LAB = lab.load_lab(SCENARIO / "inventory", SCENARIO / "join" / "hosts.yml")
 NODES = list(LAB["databases"])
+JOINED = [n for n in NODES if n not in lab.load_lab(SCENARIO / "inventory")["databases"]]
+# side_effect.yml writes this many rows (realm join-before) through HAProxy before the join.
+JOIN_ROWS = 200
 CLIENT = LAB["client"]
 RELEASE = yaml.safe_load((SCENARIO / "inventory/group_vars/all/lab.yml").read_text())["freeswitch_ha_lab_release"]
 ENGINE = {"bookworm": "pglogical", "trixie": "native"}[RELEASE]
@@ -102,15 +107,66 @@ def test_row_written_through_haproxy_appears_on_every_node():
         assert eventually(lambda n=node: on_node(n, f"SELECT sip_user FROM sip_registrations WHERE call_id = '{marker}'")) == [["alice"]]
 
 
-@pytest.mark.parametrize("writer", [0, 1], ids=["first-node", "second-node"])
-def test_update_and_delete_on_either_node_replicate(writer):
-    here, there = NODES[writer], NODES[1 - writer]
+@pytest.mark.parametrize("writer", NODES)
+def test_insert_update_and_delete_on_any_node_replicate_to_every_other(writer):
+    """Every node, the joined one included, is a writer whose changes reach all the others."""
+    others = [n for n in NODES if n != writer]
     marker = f"verify-{uuid.uuid4()}"
-    on_node(there, f"INSERT INTO json_store (name, data) VALUES ('{marker}', 'v1')")
-    assert eventually(lambda: on_node(here, f"SELECT data FROM json_store WHERE name = '{marker}'")) == [["v1"]]
-    on_node(here, f"UPDATE json_store SET data = 'v2' WHERE name = '{marker}'")
-    assert eventually(lambda: on_node(there, f"SELECT data FROM json_store WHERE name = '{marker}'") == [["v2"]])
-    on_node(here, f"DELETE FROM json_store WHERE name = '{marker}'")
-    assert eventually(lambda: on_node(there, f"SELECT count(*) FROM json_store WHERE name = '{marker}'") == [["0"]])
+    on_node(writer, f"INSERT INTO json_store (name, data) VALUES ('{marker}', 'v1')")
+    for node in others:
+        assert eventually(lambda n=node: on_node(n, f"SELECT data FROM json_store WHERE name = '{marker}'")) == [["v1"]], node
+    on_node(writer, f"UPDATE json_store SET data = 'v2' WHERE name = '{marker}'")
+    for node in others:
+        assert eventually(lambda n=node: on_node(n, f"SELECT data FROM json_store WHERE name = '{marker}'") == [["v2"]]), node
+    on_node(writer, f"DELETE FROM json_store WHERE name = '{marker}'")
+    for node in others:
+        assert eventually(lambda n=node: on_node(n, f"SELECT count(*) FROM json_store WHERE name = '{marker}'") == [["0"]]), node
     time.sleep(0.5)
-    assert on_node(here, f"SELECT count(*) FROM json_store WHERE name = '{marker}'") == [["0"]]
+    assert on_node(writer, f"SELECT count(*) FROM json_store WHERE name = '{marker}'") == [["0"]]
+
+
+def test_joined_node_holds_the_rows_written_before_it_joined():
+    assert JOINED, "join/hosts.yml adds no database node"
+    expected = sorted(f"join-{n}" for n in range(1, JOIN_ROWS + 1))
+
+    def users(node):
+        return sorted(r[0] for r in on_node(node, "SELECT reg_user FROM registrations WHERE realm = 'join-before'"))
+
+    for node in NODES:
+        assert eventually(lambda n=node: users(n) == expected), f"{node}: {len(users(node))} of the {JOIN_ROWS} rows written before the join"
+    # Copied once from the first node, not once per peer: no duplicates.
+    for node in JOINED:
+        assert on_node(node, "SELECT count(*) FROM registrations WHERE realm = 'join-before'") == [[str(JOIN_ROWS)]]
+
+
+def test_freeswitch_views_exist_on_every_node_and_show_a_call():
+    """basic_calls and detailed_calls (FreeSWITCH's SQL; views never replicate) on every node."""
+    a_leg, b_leg, call = (str(uuid.uuid4()) for _ in range(3))
+    solo = str(uuid.uuid4())
+    host = f"verify-{CLIENT}"
+    lab.proxy_sql(CLIENT, "INSERT INTO channels (uuid, direction, created, created_epoch, name, state, cid_num, dest, "
+                          "accountcode, call_uuid, sent_callee_name, hostname) VALUES "
+                          f"('{a_leg}', 'inbound', 'now', 1, 'sofia/a', 'CS_EXECUTE', '1000', '2000', 'acct', '{call}', 'bob', '{host}'), "
+                          f"('{b_leg}', 'outbound', 'now', 2, 'sofia/b', 'CS_EXCHANGE_MEDIA', '1000', '2000', NULL, '{call}', '', '{host}'), "
+                          f"('{solo}', 'inbound', 'now', 3, 'sofia/c', 'CS_ROUTING', '3000', '4000', NULL, '{solo}', '', '{host}')", SECRET)
+    lab.proxy_sql(CLIENT, "INSERT INTO calls (call_uuid, call_created, call_created_epoch, caller_uuid, callee_uuid, hostname) "
+                          f"VALUES ('{call}', 'now', 42, '{a_leg}', '{b_leg}', '{host}')", SECRET)
+    try:
+        for node in NODES:
+            kinds = on_node(node, "SELECT c.relname, c.relkind FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace "
+                                  "AND c.relname IN ('basic_calls', 'detailed_calls') ORDER BY 1")
+            assert kinds == [["basic_calls", "v"], ["detailed_calls", "v"]], node
+            for view in ("basic_calls", "detailed_calls"):
+                def shown(n=node, v=view):
+                    return on_node(n, f"SELECT uuid, b_uuid, accountcode, call_created_epoch FROM {v} "
+                                      f"WHERE hostname = '{host}' ORDER BY created_epoch")
+                # The bridged call is one row (the B leg shows only as b_uuid); the lone channel is its own row.
+                expected = [[a_leg, b_leg, "acct", "42"], [solo, "", "", ""]]
+                assert eventually(lambda f=shown: f() == expected), (node, view, shown())
+        # FreeSWITCH's start-up probe, as FreeSWITCH's role, through HAProxy.
+        for view in ("basic_calls", "detailed_calls"):
+            assert lab.proxy_sql(CLIENT, f"SELECT count(*) FROM {view} WHERE sent_callee_name = 'bob' AND hostname = '{host}'",
+                                 SECRET) == [["1"]]
+    finally:
+        lab.proxy_sql(CLIENT, f"DELETE FROM calls WHERE hostname = '{host}'", SECRET)
+        lab.proxy_sql(CLIENT, f"DELETE FROM channels WHERE hostname = '{host}'", SECRET)
