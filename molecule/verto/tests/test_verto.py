@@ -3,20 +3,14 @@
 The client (vtc) reaches the boxes from its public address (198.51.100.10,
 TEST-NET-2) through the tenant VIPs; the boxes run stand-in listeners
 (prepare.yml) that name themselves in every answer and log every datagram.
+This file checks the return path the scenario converges with (route);
+test_verto_snat.py switches to snat and back.
 """
 
 import uuid
 
 import pytest
-
-CLIENT = "198.51.100.10"
-INTERNAL_VIP = "172.28.67.99"
-# box: (tenant VIP, public verto port, RTP range) as the plan computes them
-BOXES = {
-    "vtfs1": ("172.28.67.100", 8082, (16384, 17383)),
-    "vtfs2": ("172.28.67.101", 8082, (17384, 18383)),
-}
-OTHER = {"vtfs1": "vtfs2", "vtfs2": "vtfs1"}
+from verto_lab import BOXES, CLIENT, INTERNAL_VIP, OTHER
 
 
 def _name(host):
