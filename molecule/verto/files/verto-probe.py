@@ -2,9 +2,10 @@
 """Lab verto client: reach the boxes through a VIP from the client's public address.
 
   verto-probe tcp SRC VIP PORT            -> prints the box's banner ("<box> <peer ip>")
-  verto-probe udp SRC VIP PORT TOKEN      -> prints the box's echo ("<box> <port> <token>")
+  verto-probe udp SRC VIP PORT TOKEN      -> prints the box's echo ("<box> <port> <token>"),
+                                             which must come from VIP:PORT (through the LB)
   verto-probe watch SRC SECONDS INTERVAL KIND:VIP:PORT ...
-      one thread per target; each attempt is a JSON line {t, target, ok, who}.
+      one thread per target; each attempt is a JSON line {t, target, ok, who, error}.
       tcp targets open a new connection each time (a reconnecting verto
       client); udp targets keep one socket (one RTP stream, fixed ports).
 """
@@ -36,9 +37,15 @@ def udp_once(src, vip, port, token, timeout=2.0, sock=None):
         deadline = time.monotonic() + timeout
         while True:
             sock.settimeout(max(deadline - time.monotonic(), 0.001))
-            data = sock.recv(2048).decode()
-            if data.endswith(" " + token):
-                return data
+            data, peer = sock.recvfrom(2048)
+            data = data.decode()
+            if not data.endswith(" " + token):
+                continue
+            # The echo must come back from the VIP and port it was sent to (the
+            # LB un-NATed it); a reply straight from the box is a broken return path.
+            if peer != (vip, port):
+                raise OSError(f"echo {data!r} came from {peer[0]}:{peer[1]}, not from {vip}:{port}")
+            return data
     finally:
         if own:
             sock.close()
@@ -65,10 +72,11 @@ def watch(src, seconds, interval, targets):
                 else:
                     who = udp_once(src, vip, port, f"w{port}-{seq}", TIMEOUT, sock)
                 ok = True
-            except OSError:
-                who, ok = None, False
+                error = None
+            except OSError as exc:
+                who, ok, error = None, False, str(exc)
             with lock:
-                print(json.dumps({"t": started, "target": target, "ok": ok, "who": who}), flush=True)
+                print(json.dumps({"t": started, "target": target, "ok": ok, "who": who, "error": error}), flush=True)
             time.sleep(max(interval - (time.time() - started), 0))
 
     threads = [threading.Thread(target=run, args=(t,)) for t in targets]
