@@ -17,8 +17,6 @@ description:
   - A peer already known to the pool under any of its names is left alone, so a re-run changes nothing.
     Probing a known peer by a new address (from another node) adds that address to the names the pool knows.
   - Reads the pool with C(gluster pool list --xml); errors are the gluster CLI's own messages.
-requirements:
-  - The C(gluster) CLI and a running C(glusterd) on the target.
 options:
   peers:
     description:
@@ -43,16 +41,8 @@ options:
       - Seconds to wait after probing until every wanted peer is connected and in the cluster (0 disables the wait).
     type: int
     default: 60
-attributes:
-  check_mode:
-    description: Reports what would change without probing, creating or setting anything.
-    support: full
-  diff_mode:
-    description: Shows the pool or the volume (status, layout, managed options) before and after.
-    support: full
-notes:
-  - In check mode on a host where the gluster CLI is not installed yet, the module reports the change it would
-    make without reading the pool.
+extends_documentation_fragment:
+  - telephony.freeswitch_ha.gluster
 """
 
 EXAMPLES = r"""

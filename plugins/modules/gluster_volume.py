@@ -21,7 +21,7 @@ description:
     the layout (add-brick, replace-brick) is an operation to run on purpose.
   - Errors are the gluster CLI's own messages (for example an unknown option or a brick in the root partition).
 requirements:
-  - The C(gluster) CLI and a running C(glusterd) on the target; every brick host in the pool.
+  - Every brick host in the trusted pool (M(telephony.freeswitch_ha.gluster_peer)).
 options:
   name:
     description: Volume name.
@@ -66,16 +66,8 @@ options:
     type: str
     choices: [started, present, stopped, absent]
     default: started
-attributes:
-  check_mode:
-    description: Reports what would change without probing, creating or setting anything.
-    support: full
-  diff_mode:
-    description: Shows the pool or the volume (status, layout, managed options) before and after.
-    support: full
-notes:
-  - In check mode on a host where the gluster CLI is not installed yet, the module reports the volume as to be
-    created.
+extends_documentation_fragment:
+  - telephony.freeswitch_ha.gluster
 """
 
 EXAMPLES = r"""
