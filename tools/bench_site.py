@@ -23,7 +23,9 @@ from benchreport import record  # noqa: E402  (tools/ is not a package)
 
 INVENTORY = os.environ.get("LAB_INVENTORY", "inventories/lab")
 ENV = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}", ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
-           ANSIBLE_COLLECTIONS_PATH=str(ROOT / "build" / "collections"), NO_COLOR="1")
+           ANSIBLE_COLLECTIONS_PATH=str(ROOT / "build" / "collections"), NO_COLOR="1",
+           # the logs end with the slowest tasks: where the converge time goes
+           ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks")
 
 
 def run(*args: str, log: str) -> tuple[float, str]:
