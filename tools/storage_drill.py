@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -41,6 +42,9 @@ from benchreport import record  # noqa: E402
 from lab import read_inventory  # noqa: E402
 
 VOLUME = "freeswitch_recordings"
+# Volume options that decide the stall and the heal time, recorded with the figures.
+WATCHED_OPTIONS = ("network.ping-timeout", "cluster.heal-timeout", "cluster.shd-max-threads",
+                   "cluster.data-self-heal", "cluster.entry-self-heal", "cluster.metadata-self-heal")
 MOUNT = "/var/lib/freeswitch/recordings"
 BRICK_ROOT = "/srv/gluster/bricks"
 
@@ -113,40 +117,61 @@ def run_python(container: str, code: str, *args: str) -> dict:
     return json.loads(proc.stdout)
 
 
-def heal_state(container: str, volumes: list[str]) -> tuple[bool, str]:
-    """(every brick of every volume connected with 0 pending, a short description)."""
+def heal_state(container: str, volumes: list[str]) -> tuple[bool, bool, str]:
+    """(every brick of every volume connected with 0 pending, every brick connected, a short description)."""
     parts = []
-    done = True
+    done = connected = True
     for volume in volumes:
         proc = docker("exec", container, "gluster", "--mode=script", "volume", "heal", volume, "info", "--xml", check=False)
         try:
             root = ET.fromstring(proc.stdout)
         except ET.ParseError:
-            return False, f"{volume}: no answer"
+            return False, False, f"{volume}: no answer"
         for brick in root.findall("healInfo/bricks/brick"):
             status = (brick.findtext("status") or "").strip()
             pending = (brick.findtext("numberOfEntries") or "").strip()
+            if status != "Connected":
+                connected = False
             if status != "Connected" or pending != "0":
                 done = False
                 parts.append(f"{volume} {brick.findtext('name')}: {status} {pending}")
         if not root.findall("healInfo/bricks/brick"):
-            done = False
+            done = connected = False
             parts.append(f"{volume}: no bricks listed")
-    return done, "; ".join(parts) or "clean"
+    return done, connected, "; ".join(parts) or "clean"
 
 
-def wait_heal(poller: str, volumes: list[str], since: float, limit: float) -> float | None:
+def wait_heal(poller: str, volumes: list[str], since: float, limit: float) -> tuple[float | None, float | None]:
+    """Poll heal info until nothing is pending: (seconds until every brick was connected, until healed).
+
+    Every ``heal info`` starts a glfsheal client that locks each pending entry,
+    which competes with the self-heal daemon for CPU and locks on a busy
+    machine. So a volume seen clean is not polled again until every volume
+    has been seen clean; then one pass over all of them must confirm it.
+    """
     shown = 0.0
+    connected_at: dict[str, float] = {}
+    clean: set[str] = set()
     while time.monotonic() - since < limit:
-        done, state = heal_state(poller, volumes)
-        if done:
-            return time.monotonic() - since
+        todo = [v for v in volumes if v not in clean] or list(volumes)
+        parts = []
+        for volume in todo:
+            done, all_connected, state = heal_state(poller, [volume])
+            if all_connected:
+                connected_at.setdefault(volume, time.monotonic() - since)
+            if done:
+                clean.add(volume)
+            else:
+                clean.discard(volume)
+                parts.append(state)
+        if len(todo) == len(volumes) and len(clean) == len(volumes):
+            return max(connected_at.values()), time.monotonic() - since
         if time.monotonic() - shown > 5:
             shown = time.monotonic()
-            say(f"  {shown - since:5.1f} s: {state}")
+            say(f"  {shown - since:5.1f} s: {'; '.join(parts) or 'clean so far, confirming'}")
         time.sleep(0.5)
-    say(f"heal not complete after {limit:.0f} s: {heal_state(poller, volumes)[1]}")
-    return None
+    say(f"heal not complete after {limit:.0f} s: {heal_state(poller, volumes)[2]}")
+    return (max(connected_at.values()) if len(connected_at) == len(volumes) else None), None
 
 
 def drill(kind: str, inv: dict, args) -> dict:
@@ -154,7 +179,7 @@ def drill(kind: str, inv: dict, args) -> dict:
     victim = "fsha-" + (inv["servers"][0] if kind == "kill" else inv["servers"][1])
     poller = "fsha-" + inv["servers"][-1]
     directory = f"{MOUNT}/drill-{kind}-{int(time.time())}"
-    done, state = heal_state(poller, inv["volumes"])
+    done, _, state = heal_state(poller, inv["volumes"])
     if not done:
         raise SystemExit(f"drill: the volumes are not healthy before the {kind} drill: {state}")
     say(f"{kind}: load on {client} into {directory} ({args.rate}/s for {args.seconds} s), fault on {victim} at "
@@ -170,17 +195,27 @@ def drill(kind: str, inv: dict, args) -> dict:
     docker("kill" if kind == "kill" else "pause", victim)
     say(f"{kind}: {victim} {'killed' if kind == 'kill' else 'frozen'} at {time.monotonic() - started:.1f} s")
     time.sleep(args.fault_for)
-    # "back" is when the node is given back (restarted or thawed): the heal
-    # time includes the restarted node's boot and glusterd start.
+    # "back" is when the node is given back (started again or thawed): the
+    # heal time includes the restarted node's boot and glusterd starting its
+    # bricks. The lab engine then checks the container is up with systemd.
     back = time.monotonic()
+    engine = None
     if kind == "kill":
-        subprocess.run([sys.executable, str(TOOLS / "lab.py"), "up", "--inventory", args.inventory],
-                       capture_output=True, text=True, check=True)
-        say(f"{kind}: {victim} restarted at {back - started:.1f} s, systemd up at {time.monotonic() - started:.1f} s")
+        docker("start", victim)
+        # The engine waits for systemd in the background; heal info is polled meanwhile.
+        engine = subprocess.Popen([sys.executable, str(TOOLS / "lab.py"), "up", "--inventory", args.inventory],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        say(f"{kind}: {victim} started at {back - started:.1f} s")
     else:
         docker("unpause", victim)
         say(f"{kind}: {victim} thawed at {back - started:.1f} s")
-    heal = wait_heal(poller, inv["volumes"], back, args.heal_limit)
+    reconnect, heal = wait_heal(poller, inv["volumes"], back, args.heal_limit)
+    if engine is not None:
+        _, err = engine.communicate(timeout=300)
+        if engine.returncode != 0:
+            raise SystemExit(f"drill: the lab engine could not bring {victim} back: {err.strip()}")
+    say(f"{kind}: every brick connected {reconnect:.1f} s after the node came back" if reconnect is not None
+        else f"{kind}: a brick never reconnected")
     say(f"{kind}: heal complete {heal:.1f} s after the node came back" if heal is not None else f"{kind}: heal incomplete")
     out, err = load.communicate(timeout=args.seconds + 120)
     if load.returncode != 0:
@@ -188,11 +223,11 @@ def drill(kind: str, inv: dict, args) -> dict:
     result = json.loads(out)
     if heal is not None:
         # the load may have written after the heal was first seen complete
-        heal_after = wait_heal(poller, inv["volumes"], time.monotonic(), args.heal_limit)
+        heal_after = wait_heal(poller, inv["volumes"], time.monotonic(), args.heal_limit)[1]
         if heal_after is None:
             heal = None
     stalls = [op[2] for op in result["ops"]]
-    result.update(kind=kind, victim=victim, directory=directory, heal_s=heal,
+    result.update(kind=kind, victim=victim, directory=directory, heal_s=heal, reconnect_s=reconnect,
                   max_stall_s=max(stalls) if stalls else None, failed_ops=len([e for e in result["errors"]
                                                                                 if e[0] != "read-mismatch"]))
     worst = max(result["ops"], key=lambda op: op[2]) if result["ops"] else None
@@ -244,7 +279,13 @@ def read_lab(inventory: str) -> dict:
     volumes = [v["name"] for v in first.get("freeswitch_ha_storage_volumes", [])] or [
         "freeswitch_recordings", "freeswitch_voicemail", "freeswitch_shared"]
     return {"servers": servers, "clients": clients, "volumes": volumes,
-            "arbiter": first.get("freeswitch_ha_storage_arbiter", True)}
+            "arbiter": first.get("freeswitch_ha_storage_arbiter", True),
+            "release": first.get("freeswitch_ha_lab_release", "bookworm")}
+
+
+def bench_tier(release: str) -> str:
+    """The bench.json tier: ``storage`` for the bookworm lab the report's targets refer to, else per release."""
+    return "storage" if release == "bookworm" else f"storage_{release}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -259,33 +300,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args(argv)
     inv = read_lab(args.inventory)
+    tier = bench_tier(inv["release"])
     poller = "fsha-" + inv["servers"][-1]
     settings = {
-        "volume": VOLUME, "rate_per_s": args.rate, "seconds": args.seconds, "file_bytes": args.size,
-        "fault_at_s": args.fault_at, "fault_for_s": args.fault_for,
-        "network.ping-timeout": volume_option(poller, "network.ping-timeout"),
-        "cluster.heal-timeout": volume_option(poller, "cluster.heal-timeout"),
+        "release": inv["release"], "volume": VOLUME, "rate_per_s": args.rate, "seconds": args.seconds,
+        "file_bytes": args.size, "fault_at_s": args.fault_at, "fault_for_s": args.fault_for,
+        **{option: volume_option(poller, option) for option in WATCHED_OPTIONS},
         "kill": "docker kill fsha-" + inv["servers"][0], "freeze": "docker pause fsha-" + inv["servers"][1],
+        "load_1min_before": round(os.getloadavg()[0], 1),
     }
+    say(f"load average {settings['load_1min_before']} (1 min) before the drills")
     results = [drill("kill", inv, args), drill("pause", inv, args)]
+    settings["load_1min_after"] = round(os.getloadavg()[0], 1)
     lost, bricks_bad = check_files(inv, results)
     heals = [r["heal_s"] for r in results]
+
+    def rounded(value, digits=1):
+        return round(value, digits) if value is not None else None
+
     figures = {
-        "storage.max_stall_s": round(max(r["max_stall_s"] or 0 for r in results), 2),
-        "storage.files_lost": lost,
-        "storage.heal_s": round(max(heals), 1) if None not in heals else None,
-        "storage.kill_max_stall_s": round(results[0]["max_stall_s"] or 0, 2),
-        "storage.freeze_max_stall_s": round(results[1]["max_stall_s"] or 0, 2),
-        "storage.kill_heal_s": round(heals[0], 1) if heals[0] is not None else None,
-        "storage.freeze_heal_s": round(heals[1], 1) if heals[1] is not None else None,
-        "storage.files_written": sum(len(r["files"]) for r in results),
-        "storage.failed_ops": sum(r["failed_ops"] for r in results),
-        "storage.brick_copies_differing": bricks_bad,
+        f"{tier}.max_stall_s": round(max(r["max_stall_s"] or 0 for r in results), 2),
+        f"{tier}.files_lost": lost,
+        f"{tier}.heal_s": round(max(heals), 1) if None not in heals else None,
+        f"{tier}.kill_max_stall_s": round(results[0]["max_stall_s"] or 0, 2),
+        f"{tier}.freeze_max_stall_s": round(results[1]["max_stall_s"] or 0, 2),
+        f"{tier}.kill_heal_s": rounded(heals[0]),
+        f"{tier}.freeze_heal_s": rounded(heals[1]),
+        f"{tier}.kill_reconnect_s": rounded(results[0]["reconnect_s"]),
+        f"{tier}.freeze_reconnect_s": rounded(results[1]["reconnect_s"]),
+        f"{tier}.files_written": sum(len(r["files"]) for r in results),
+        f"{tier}.failed_ops": sum(r["failed_ops"] for r in results),
+        f"{tier}.brick_copies_differing": bricks_bad,
     }
     for key, value in figures.items():
         say(f"{key} = {value}")
+    say(f"load average {settings['load_1min_after']} (1 min) after the drills")
     if not args.no_record:
-        record(figures, settings=settings, tier="storage")
+        record(figures, settings=settings, tier=tier)
         say("recorded in build/bench.json")
     failed = lost > 0 or bricks_bad > 0 or None in heals
     return 1 if failed else 0
