@@ -1,10 +1,14 @@
-"""module_utils.gluster against CLI output recorded from real glusterd 10.3 daemons (fixtures/gluster)."""
+"""module_utils.gluster against CLI output recorded from real glusterd daemons.
+
+fixtures/gluster: GlusterFS 10.3 (Debian 12); fixtures/gluster/11: GlusterFS 11.1 (Debian 13).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.gluster import (
     GlusterError,
@@ -29,8 +33,13 @@ FIXTURES = Path(__file__).parent / "fixtures" / "gluster"
 BRICKS = [f"172.28.64.1{i}:/srv/gluster/bricks/rec/brick" for i in (1, 2, 3)]
 
 
-def fixture(name):
-    return (FIXTURES / name).read_text(encoding="utf-8")
+BRICKS_11 = [f"172.28.69.1{i}:/srv/gluster/bricks/freeswitch_recordings/brick" for i in (1, 2, 3)]
+ROLE_DEFAULTS = Path(__file__).resolve().parents[4] / "roles" / "glusterfs" / "defaults" / "main.yml"
+ROLE_OPTIONS = yaml.safe_load(ROLE_DEFAULTS.read_text(encoding="utf-8"))["glusterfs_volume_options"]
+
+
+def fixture(name, version="10"):
+    return (FIXTURES / ("" if version == "10" else version) / name).read_text(encoding="utf-8")
 
 
 def test_pool_alone_is_only_localhost():
@@ -177,3 +186,57 @@ def test_plan_refuses_another_layout():
 ])
 def test_same_option(current, wanted, same):
     assert same_option(current, wanted) is same
+
+
+# GlusterFS 11.1 (Debian 13): the same --xml layout as 10.3, read by the same code.
+def test_11_pool_of_three_seen_from_the_first_node():
+    peers = parse_pool(fixture("pool_list_three.xml", "11"))
+    assert pool_view(peers) == ["172.28.69.12", "172.28.69.13"]
+    assert all(p["connected"] and (p["local"] or p["state"] == "Peer in Cluster") for p in peers)
+    assert len(parse_pool(fixture("peer_status_two.xml", "11"))) == 2
+
+
+def test_11_first_node_keeps_its_address_as_main_name_after_the_probe_back():
+    # 10.3 keeps the reverse-DNS name it learned first and adds the address as
+    # an alias (pool_list_alias_from_gl2.xml); 11.1 makes the probed address the
+    # main name. Either way the pool knows the address: nothing more to probe.
+    peers = parse_pool(fixture("pool_list_three_from_gt2.xml", "11"))
+    first = find_peer(peers, "172.28.69.11")
+    assert first["hostnames"] == ["172.28.69.11", "fsha-gt1.fsha-storage-trixie"]
+    assert pool_view(peers) == ["172.28.69.11", "172.28.69.13"]
+    assert plan_peers(peers, ["172.28.69.11"], ["172.28.69.12"]) == []
+
+
+def test_11_cli_errors_are_the_cli_messages():
+    assert "already in peer list" in cli_message(parse_cli(fixture("peer_probe_again.xml", "11")))
+    with pytest.raises(GlusterError, match="brick 172.28.69.11:.* is being created in the root partition"):
+        parse_cli(fixture("volume_create_root_partition.xml", "11"), "volume create x")
+    with pytest.raises(GlusterError, match="Volume freeswitch_recordings already exists"):
+        parse_cli(fixture("volume_create_exists.xml", "11"))
+    with pytest.raises(GlusterError, match="cluster.nosuch does not exist"):
+        parse_cli(fixture("volume_set_unknown.xml", "11"))
+    with pytest.raises(GlusterError, match='invalid time format "abc"'):
+        parse_cli(fixture("volume_set_bad_value.xml", "11"))
+    with pytest.raises(GlusterError, match="already started"):
+        parse_cli(fixture("volume_start_again.xml", "11"))
+    parse_cli(fixture("volume_set_ok.xml", "11"))
+    assert parse_volumes(fixture("volume_info_missing.xml", "11")) == {}
+
+
+def test_11_volume_info_and_the_role_options():
+    volume = parse_volumes(fixture("volume_info_started_options.xml", "11"))["freeswitch_recordings"]
+    assert (volume["status"], volume["replica"], volume["arbiter"]) == ("Started", 3, 1)
+    assert volume["bricks"] == BRICKS_11 and volume["arbiter_bricks"] == BRICKS_11[2:]
+    # recorded while the role still set cluster.heal-timeout 10: a converge sets only that option
+    assert volume["options"]["cluster.heal-timeout"] == "10" != str(ROLE_OPTIONS["cluster.heal-timeout"])
+    actions = plan_volume(volume, "freeswitch_recordings", BRICKS_11, 3, True, ROLE_OPTIONS, "started")
+    assert actions == {"create": False, "start": False, "stop": False, "delete": False,
+                       "set": {"cluster.heal-timeout": str(ROLE_OPTIONS["cluster.heal-timeout"])}}
+
+
+def test_11_heal_info():
+    clean = parse_heal_info(fixture("volume_heal_info_clean.xml", "11"))
+    assert [b["pending"] for b in clean] == [0, 0, 0] and heal_complete(clean)
+    down = parse_heal_info(fixture("volume_heal_info_brick_down.xml", "11"))
+    assert [(b["connected"], b["pending"]) for b in down] == [(True, 4), (False, None), (True, 4)]
+    assert not heal_complete(down)
