@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
-import pytest
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
-
 from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.kamailio_rpc import KamailioRpcError
 from ansible_collections.telephony.freeswitch_ha.plugins.modules import kamailio_dispatcher_info as module
+from kamailio_harness import run_module
 
 RESULT = {"RECORDS": [
     {"SET": {"ID": 1, "TARGETS": [{"DEST": {"URI": "sip:10.0.0.1:5060", "FLAGS": "AP"}}]}},
@@ -17,29 +12,8 @@ RESULT = {"RECORDS": [
 ]}
 
 
-class _Exit(Exception):
-    pass
-
-
 def _run(monkeypatch, args, rpc):
-    monkeypatch.setattr(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args})))
-    monkeypatch.setattr(basic, "_ANSIBLE_PROFILE", "legacy")
-    monkeypatch.setattr(module, "rpc_call", rpc)
-    results = {}
-
-    def exit_json(self, **kwargs):
-        results.update(kwargs)
-        raise _Exit()
-
-    def fail_json(self, **kwargs):
-        results.update(kwargs, failed=True)
-        raise _Exit()
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    with pytest.raises(_Exit):
-        module.main()
-    return results
+    return run_module(monkeypatch, module, args, rpc)
 
 
 def test_reads_every_set(monkeypatch):
