@@ -129,16 +129,24 @@ def file_check(args):
 
 
 def outage(args):
-    """Seconds from ``since`` to the first success that follows a failure (0 when nothing failed)."""
+    """Seconds from ``since`` until the service works again (0 when nothing failed or stalled).
+
+    The outage starts with the first operation ending after ``since`` that failed or stalled (took longer than
+    ``--stall`` seconds, or five times the median of the operations before ``since``) and ends with the first
+    success from then on: a write that HAProxy held while it moved to the next node and then acknowledged is an
+    outage too, as long as it was held.
+    """
     events = sorted(_events(args.log), key=lambda e: e["t"])
+    usual = sorted(e["dt"] for e in events if e["ok"] and e["t"] + e["dt"] < args.since)
+    stall = max(args.stall, 5 * usual[len(usual) // 2]) if usual else args.stall
     after = [e for e in events if e["t"] + e["dt"] >= args.since]
-    failed = [e for e in after if not e["ok"]]
+    disturbed = [e for e in after if not e["ok"] or e["dt"] > stall]
     report = {"operations": len(events), "failed": len([e for e in events if not e["ok"]]),
               "max_stall_s": round(max((e["dt"] for e in events), default=0.0), 3)}
-    if not failed:
+    if not disturbed:
         report["outage_s"] = 0.0
     else:
-        recovered = [e for e in after if e["ok"] and e["t"] > failed[0]["t"]]
+        recovered = [e for e in after if e["ok"] and e["t"] >= disturbed[0]["t"]]
         report["outage_s"] = round(recovered[0]["t"] + recovered[0]["dt"] - args.since, 3) if recovered else None
     print(json.dumps(report))
 
@@ -167,6 +175,7 @@ def main(argv=None):
     out_ = sub.add_parser("outage")
     out_.add_argument("--log", required=True)
     out_.add_argument("--since", type=float, required=True)
+    out_.add_argument("--stall", type=float, default=0.25, help="an operation longer than this is an outage")
     args = parser.parse_args(argv)
     if args.probe == "file-check":
         file_check(args)

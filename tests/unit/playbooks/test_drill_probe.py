@@ -31,6 +31,20 @@ def test_outage_runs_from_the_kill_to_the_first_success_after_a_failure(tmp_path
     assert report == {"operations": 4, "failed": 2, "max_stall_s": 0.1, "outage_s": 0.52}
 
 
+def test_a_held_write_that_succeeds_late_is_an_outage(tmp_path, capsys):
+    events = [{"t": 100.0 + i / 20, "dt": 0.01, "ok": True} for i in range(8)]  # ends 100.36
+    events += [{"t": 100.4, "dt": 1.2, "ok": True}, {"t": 101.65, "dt": 0.01, "ok": True}]
+    report = _outage(tmp_path, capsys, events, since=100.45)
+    assert report["outage_s"] == 1.15
+    assert report["failed"] == 0 and report["max_stall_s"] == 1.2
+
+
+def test_slow_but_steady_operations_are_no_outage(tmp_path, capsys):
+    # a loaded machine: every write takes 0.3 s, before and after the kill
+    events = [{"t": 100.0 + i * 0.35, "dt": 0.3, "ok": True} for i in range(10)]
+    assert _outage(tmp_path, capsys, events, since=101.0)["outage_s"] == 0.0
+
+
 def test_no_failure_means_no_outage(tmp_path, capsys):
     events = [{"t": 100.0 + i / 10, "dt": 0.01, "ok": True} for i in range(10)]
     assert _outage(tmp_path, capsys, events, since=100.3)["outage_s"] == 0.0
@@ -41,10 +55,10 @@ def test_never_recovered_is_reported_as_none(tmp_path, capsys):
     assert _outage(tmp_path, capsys, events, since=100.5)["outage_s"] is None
 
 
-def test_a_stalled_operation_is_the_longest_stall(tmp_path, capsys):
+def test_a_stalled_operation_is_the_longest_stall_and_lasts_the_outage(tmp_path, capsys):
     events = [{"t": 100.0, "dt": 0.01, "ok": True}, {"t": 100.1, "dt": 4.2, "ok": True}]
     report = _outage(tmp_path, capsys, events, since=100.05)
-    assert report["max_stall_s"] == 4.2 and report["outage_s"] == 0.0
+    assert report["max_stall_s"] == 4.2 and report["outage_s"] == 4.25
 
 
 def test_file_check_finds_missing_and_corrupted_files(tmp_path, capsys):
