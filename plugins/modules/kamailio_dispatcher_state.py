@@ -16,12 +16,12 @@ description:
   - Sets the runtime state of one destination of a Kamailio dispatcher set over the JSON-RPC datagram socket
     (module jsonrpcs). C(disabled) takes it out of selection for new calls while dialogs already routed to it
     go on (record-routing keeps in-dialog requests on the proxy, and they follow their route set, not the
-    dispatcher). C(enabled) hands it back to OPTIONS probing as inactive: Kamailio itself makes it active again
+    dispatcher). C(enabled) hands it back to OPTIONS probing as inactive; Kamailio itself makes it active again
     as soon as the box answers, so a box that is not up yet never gets a call.
-  - A disabled destination is neither selected nor probed, so probing does not re-enable it: only this module
+  - A disabled destination is neither selected nor probed, so probing does not re-enable it; only this module
     (or C(dispatcher.set_state)) does.
   - Reads C(dispatcher.list) first and changes nothing when the destination is already in the wanted state
-    (for C(enabled): any state but disabled).
+    (for C(enabled), any state but disabled).
 options:
   socket:
     description: Kamailio's JSON-RPC datagram socket (C(jsonrpcs) C(dgram_socket)).
@@ -58,7 +58,7 @@ attributes:
     description: Shows the destination's state before and after.
     support: full
 notes:
-  - The state lives in Kamailio's memory: a restart of Kamailio, or a C(dispatcher.reload), brings the destination
+  - The state lives in Kamailio's memory; a restart of Kamailio, or a C(dispatcher.reload), brings the destination
     back as the list file has it. The drain playbooks say so and re-read the state before they wait.
   - Runs on the Kamailio host as root or as a member of the C(kamailio) group.
 """
