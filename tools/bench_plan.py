@@ -53,8 +53,10 @@ def build_farm(boxes=1000, tenants=100):
             "vrrp_router_id": t + 1,
             "dispatcher_algorithm": ALGORITHMS[t % len(ALGORITHMS)],
         }
-    for db, address in (("db1", "10.50.0.1"), ("db2", "10.50.0.2")):
+    for db, address in (("db1", "10.50.0.1"), ("db2", "10.50.0.2"), ("arb1", "10.50.0.3")):
         hosts[db] = {"freeswitch_ha_address": address}
+    # the volume's default replica 3 arbiter 1: both database nodes and an arbiter (last)
+    groups["storage"] = ["db1", "db2", "arb1"]
     groups["all"] = list(hosts)
     return {"hosts": hosts, "groups": groups, "vars": {
         "freeswitch_ha_tenants": definitions,
@@ -67,6 +69,8 @@ def build_farm(boxes=1000, tenants=100):
         "freeswitch_ha_db_password": "bench-Zq8v1nRkT0pXa2",
         "freeswitch_ha_replication_password": "bench-Hs72kPq0vLm3xY",
         "freeswitch_ha_esl_password": "bench-Wc4nT9bFz1sQe8",
+        "freeswitch_ha_install_method": "repo",
+        "freeswitch_ha_signalwire_token": "bench-pat-Rk7mVw2qXs9LtB4n",
     }}
 
 
