@@ -27,10 +27,13 @@ def role_tasks(stdout):
 
 
 def changed_items(tasks):
+    """[(task, item or file)] of every change: loop items, the files a freeswitch_config_files run wrote, or None."""
     changed = []
     for name, result in tasks:
         if result.get("results"):
             changed += [(name, item.get("item")) for item in result["results"] if item.get("changed")]
+        elif result.get("changed_files"):
+            changed += [(name, path) for path in result["changed_files"]]
         elif result.get("changed"):
             changed.append((name, None))
     return changed

@@ -1,4 +1,5 @@
-"""Drive a Kamailio module's main() with a stand-in for its JSON-RPC call."""
+"""Drive a module's main() in-process: its exit_json/fail_json arguments as the result (Kamailio modules with a
+stand-in for their JSON-RPC call)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ class _Exit(Exception):
     pass
 
 
-def run_module(monkeypatch, module, args, rpc):
-    """Run module.main() with ``rpc`` in place of rpc_call; the exit_json/fail_json arguments (failed=True on fail)."""
+def run_module(monkeypatch, module, args, rpc=None):
+    """Run module.main() (``rpc`` in place of its rpc_call when given); the exit_json/fail_json arguments (failed=True
+    on fail)."""
     monkeypatch.setattr(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args})))
     monkeypatch.setattr(basic, "_ANSIBLE_PROFILE", "legacy")
-    monkeypatch.setattr(module, "rpc_call", rpc)
+    if rpc is not None:
+        monkeypatch.setattr(module, "rpc_call", rpc)
     results = {}
 
     def exit_json(self, **kwargs):
