@@ -13,6 +13,13 @@ import socket
 import tempfile
 
 
+# The options every Kamailio module takes (documented in doc_fragments/kamailio_rpc.py).
+RPC_ARGUMENT_SPEC = {
+    "socket": {"type": "path", "default": "/run/kamailio/kamailio_rpc.sock"},
+    "timeout": {"type": "float", "default": 5},
+}
+
+
 class KamailioRpcError(Exception):
     """The RPC could not be sent, timed out, or Kamailio answered an error."""
 

@@ -17,17 +17,11 @@ description:
     and returns every set and destination with its state (active, inactive, disabled, probing), attributes and
     probe latency. Meant for verify plays and drills; it changes nothing.
 options:
-  socket:
-    description: Kamailio's JSON-RPC datagram socket (C(jsonrpcs) C(dgram_socket)).
-    type: path
-    default: /run/kamailio/kamailio_rpc.sock
   set_id:
     description: Return only this set.
     type: int
-  timeout:
-    description: Seconds to wait for Kamailio's answer.
-    type: float
-    default: 5
+extends_documentation_fragment:
+  - telephony.freeswitch_ha.kamailio_rpc
 attributes:
   check_mode:
     description: Reads only; runs the same in check mode.
@@ -35,8 +29,6 @@ attributes:
   diff_mode:
     description: Nothing changes, so there is no diff.
     support: none
-notes:
-  - Runs on the Kamailio host as root or as a member of the C(kamailio) group.
 """
 
 EXAMPLES = r"""
@@ -83,6 +75,7 @@ destinations:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.kamailio_rpc import (
+    RPC_ARGUMENT_SPEC,
     KamailioRpcError,
     parse_dispatcher_list,
     rpc_call,
@@ -91,11 +84,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.kamailio_r
 
 def main():
     module = AnsibleModule(
-        argument_spec={
-            "socket": {"type": "path", "default": "/run/kamailio/kamailio_rpc.sock"},
-            "set_id": {"type": "int"},
-            "timeout": {"type": "float", "default": 5},
-        },
+        argument_spec=dict(RPC_ARGUMENT_SPEC, set_id={"type": "int"}),
         supports_check_mode=True,
     )
     try:

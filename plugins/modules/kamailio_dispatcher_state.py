@@ -23,10 +23,6 @@ description:
   - Reads C(dispatcher.list) first and changes nothing when the destination is already in the wanted state
     (for C(enabled), any state but disabled).
 options:
-  socket:
-    description: Kamailio's JSON-RPC datagram socket (C(jsonrpcs) C(dgram_socket)).
-    type: path
-    default: /run/kamailio/kamailio_rpc.sock
   set_id:
     description: The dispatcher set holding the destination.
     type: int
@@ -46,10 +42,8 @@ options:
     type: str
     choices: [enabled, disabled]
     required: true
-  timeout:
-    description: Seconds to wait for each of Kamailio's answers.
-    type: float
-    default: 5
+extends_documentation_fragment:
+  - telephony.freeswitch_ha.kamailio_rpc
 attributes:
   check_mode:
     description: Reads the state and reports what would change without setting it.
@@ -60,7 +54,6 @@ attributes:
 notes:
   - The state lives in Kamailio's memory; a restart of Kamailio, or a C(dispatcher.reload), brings the destination
     back as the list file has it. The drain playbooks say so and re-read the state before they wait.
-  - Runs on the Kamailio host as root or as a member of the C(kamailio) group.
 """
 
 EXAMPLES = r"""
@@ -91,6 +84,7 @@ after:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.kamailio_rpc import (
+    RPC_ARGUMENT_SPEC,
     KamailioRpcError,
     parse_dispatcher_list,
     rpc_call,
@@ -117,14 +111,13 @@ def _state_name(dest):
 
 def main():
     module = AnsibleModule(
-        argument_spec={
-            "socket": {"type": "path", "default": "/run/kamailio/kamailio_rpc.sock"},
-            "set_id": {"type": "int", "required": True},
-            "duid": {"type": "str"},
-            "uri": {"type": "str"},
-            "state": {"type": "str", "required": True, "choices": ["enabled", "disabled"]},
-            "timeout": {"type": "float", "default": 5},
-        },
+        argument_spec=dict(
+            RPC_ARGUMENT_SPEC,
+            set_id={"type": "int", "required": True},
+            duid={"type": "str"},
+            uri={"type": "str"},
+            state={"type": "str", "required": True, "choices": ["enabled", "disabled"]},
+        ),
         required_one_of=[("duid", "uri")],
         mutually_exclusive=[("duid", "uri")],
         supports_check_mode=True,
