@@ -34,7 +34,7 @@ EXAMPLES = r"""
 RETURN = r"""
 _value:
   description:
-    - C(tenants) (see tenant_partitions), C(rtp_ranges), C(dispatcher), C(verto) and C(internal_vip)
+    - C(tenants) (see tenant_partitions), C(box_tenants) (each FreeSWITCH box's tenant name), C(rtp_ranges), C(dispatcher), C(verto) and C(internal_vip)
       (C(vip), C(vrrp_router_id)).
   type: dict
 """

@@ -44,7 +44,9 @@ def farm_rtp_ranges(farm):
 
 
 def plan_farm(farm, check=True):
-    """Return {tenants, rtp_ranges, dispatcher, verto, vips}.
+    """Return {tenants, box_tenants, rtp_ranges, dispatcher, verto, internal_vip}.
+
+    ``box_tenants`` maps each FreeSWITCH box to the name of its tenant.
 
     With ``check`` (the default) the inventory is checked first and a
     PlanError lists every problem ("host: variable: message" lines).
@@ -59,6 +61,7 @@ def plan_farm(farm, check=True):
     ranges = farm_rtp_ranges(farm)
     return {
         "tenants": tenants,
+        "box_tenants": {box: name for name, tenant in tenants.items() for box in tenant["freeswitch_hosts"]},
         "rtp_ranges": ranges,
         "dispatcher": plan_dispatcher_weights(tenants, hosts),
         "verto": plan_verto_port_map(tenants, ranges, hosts),

@@ -10,10 +10,17 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan 
 
 def test_whole_lab_plan(lab_farm):
     plan = plan_farm(lab_farm)
-    assert set(plan) == {"tenants", "rtp_ranges", "dispatcher", "verto", "internal_vip"}
+    assert set(plan) == {"tenants", "box_tenants", "rtp_ranges", "dispatcher", "verto", "internal_vip"}
     assert list(plan["rtp_ranges"]) == ["fs1", "fs2", "fs3", "fs4"]
     assert plan["internal_vip"] == {"vip": "172.28.57.99", "vrrp_router_id": 50}
     assert plan["verto"]["fs3"]["vip"] == "172.28.57.101"
+
+
+def test_each_box_names_its_tenant(lab_farm):
+    plan = plan_farm(lab_farm)
+    assert set(plan["box_tenants"]) == set(plan["rtp_ranges"])
+    for box, name in plan["box_tenants"].items():
+        assert box in plan["tenants"][name]["freeswitch_hosts"]
 
 
 def test_plan_is_deterministic(lab_farm):
