@@ -53,11 +53,25 @@ LABEL = "telephony.freeswitch_ha.lab"
 # apply caps"), this set runs systemd; SIGRTMIN+3 stops it in under a second.
 CONTAINER_FLAGS = [
     "--cap-add", "SYS_ADMIN", "--cap-add", "NET_ADMIN", "--cap-add", "NET_RAW",
+    # keepalived's VRRP process asks for real-time scheduling (vrrp_rt_priority)
+    "--cap-add", "SYS_NICE",
     "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
     "--cgroupns=host", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
     "--tmpfs", "/run", "--tmpfs", "/run/lock",
     "--stop-signal", "SIGRTMIN+3",
 ]
+
+# Real-time CPU for keepalived (docs/lab.md): on a cgroup v1 kernel with RT
+# group scheduling (these machines), a task may use SCHED_RR only within its
+# cgroup's cpu.rt_runtime_us, and Docker gives containers 0. The engine's
+# parent cgroup gets 900 ms of each second (the host's root keeps 950 ms) and
+# each load balancer 5 ms of each 100 ms: keepalived's VRRP process needs far
+# less, and a short period bounds how long a throttled group waits.
+RT_GROUP_SCHED = Path("/sys/fs/cgroup/cpu/cpu.rt_runtime_us")
+RT_ENGINE_CGROUP = Path("/sys/fs/cgroup/cpu/docker")
+RT_ENGINE_RUNTIME_US = 900000
+RT_CONTAINER_FLAGS = ["--cpu-rt-period", "100000", "--cpu-rt-runtime", "5000"]
+RT_GROUP = "loadbalancers"
 
 
 class LabError(Exception):
@@ -101,6 +115,7 @@ def run(cmd: list[str], check: bool = True, capture: bool = True, **kw) -> subpr
 class LabHost:
     name: str
     address: str
+    realtime: bool = False
 
     @property
     def container(self) -> str:
@@ -148,6 +163,7 @@ def plan_lab(inventory: dict) -> LabPlan:
         raise LabError(f"all: freeswitch_ha_lab_release: {release!r} is not one of {', '.join(RELEASES)}")
     network = common.get("freeswitch_ha_lab_network", "fsha-lab")
     gateway = next(subnet.hosts())
+    realtime = group_hosts(inventory, RT_GROUP)
     hosts, seen = [], {}
     for name in names:
         address = hostvars.get(name, {}).get("freeswitch_ha_address")
@@ -167,8 +183,19 @@ def plan_lab(inventory: dict) -> LabPlan:
         if str(ip) in seen:
             raise LabError(f"{name}: freeswitch_ha_address: {ip} is already used by {seen[str(ip)]}")
         seen[str(ip)] = name
-        hosts.append(LabHost(name, str(ip)))
+        hosts.append(LabHost(name, str(ip), realtime=name in realtime))
     return LabPlan(network=network, subnet=subnet, release=release, hosts=tuple(hosts))
+
+
+def group_hosts(inventory: dict, group: str) -> set[str]:
+    """The hosts of ``group`` and of its child groups, as ``ansible-inventory --list`` lists them."""
+    body = inventory.get(group)
+    if not isinstance(body, dict):
+        return set()
+    hosts = set(body.get("hosts", []))
+    for child in body.get("children", []):
+        hosts |= group_hosts(inventory, child)
+    return hosts
 
 
 def _all_hosts(inventory: dict) -> set[str]:
@@ -223,7 +250,8 @@ def ensure_engine() -> None:
     with Step("Starting dockerd"):
         BUILD.mkdir(parents=True, exist_ok=True)
         with open(DOCKERD_LOG, "ab") as log:
-            proc = subprocess.Popen(["dockerd"], stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+            rt_budget = ["--cpu-rt-runtime", str(RT_ENGINE_RUNTIME_US)] if RT_GROUP_SCHED.exists() else []
+            proc = subprocess.Popen(["dockerd", *rt_budget], stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                                     start_new_session=True)
         DOCKERD_PID.write_text(str(proc.pid), encoding="ascii")
         deadline = time.monotonic() + 60
@@ -273,6 +301,22 @@ def ensure_inotify_limits() -> None:
         except OSError:
             say(f"warning: {path} is {current}; systemd containers may stall past ~{current // 5} containers "
                 f"(as root: sysctl -w fs.inotify.{path.rsplit('/', 1)[1]}={wanted})")
+
+
+def ensure_rt_budget() -> None:
+    """Give the engine's containers real-time CPU to share (an engine not started with --cpu-rt-runtime)."""
+    if not RT_GROUP_SCHED.exists():
+        return
+    runtime = RT_ENGINE_CGROUP / "cpu.rt_runtime_us"
+    try:
+        RT_ENGINE_CGROUP.mkdir(exist_ok=True)
+        current = int(runtime.read_text(encoding="ascii").strip())
+        if current < RT_ENGINE_RUNTIME_US:
+            runtime.write_text(str(RT_ENGINE_RUNTIME_US), encoding="ascii")
+            say(f"raised the Docker engine's real-time budget from {current} to {RT_ENGINE_RUNTIME_US} us per second")
+    except (OSError, ValueError) as exc:
+        raise LabError(f"the Docker engine gives containers no real-time CPU ({runtime}: {exc}); "
+                       f"start dockerd with --cpu-rt-runtime={RT_ENGINE_RUNTIME_US}") from exc
 
 
 # ---------------------------------------------------------------- images
@@ -400,22 +444,17 @@ def container_state(name: str) -> str | None:
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
-def start_container(plan: LabPlan, host: LabHost) -> None:
-    state = container_state(host.container)
-    if state == "running":
-        return
-    if state is not None:
-        run(["docker", "start", host.container])
-        return
+def container_command(plan: LabPlan, host: LabHost, rt_group_sched: bool) -> list[str]:
+    """The ``docker run`` of one lab host."""
     cache = CACHE / plan.release / host.name
-    (cache / "archives" / "partial").mkdir(parents=True, exist_ok=True)
-    cmd = [
+    return [
         "docker", "run", "-d", "--name", host.container, "--hostname", host.name,
         "--label", LABEL, "--label", f"{LABEL}.network={plan.network}",
         "--network", plan.network, "--ip", host.address,
         *CONTAINER_FLAGS,
         # /dev/fuse for GlusterFS FUSE clients (FreeSWITCH hosts mount the volume).
         *(["--device", "/dev/fuse"] if Path("/dev/fuse").exists() else []),
+        *(RT_CONTAINER_FLAGS if host.realtime and rt_group_sched else []),
         # The per-host package cache: a second bring-up does not download the
         # same .debs again; roles still install them for real. (Index files
         # are not shared: an empty mounted lists directory looks fresh to
@@ -423,7 +462,17 @@ def start_container(plan: LabPlan, host: LabHost) -> None:
         "-v", f"{cache / 'archives'}:/var/cache/apt/archives",
         f"{IMAGE_REPO}:{plan.release}",
     ]
-    run(cmd)
+
+
+def start_container(plan: LabPlan, host: LabHost) -> None:
+    state = container_state(host.container)
+    if state == "running":
+        return
+    if state is not None:
+        run(["docker", "start", host.container])
+        return
+    (CACHE / plan.release / host.name / "archives" / "partial").mkdir(parents=True, exist_ok=True)
+    run(container_command(plan, host, RT_GROUP_SCHED.exists()))
 
 
 def wait_running(hosts: tuple[LabHost, ...], timeout: float = 90) -> None:
@@ -456,6 +505,8 @@ def cmd_up(args) -> int:
                        f"{', '.join(clashes)}: choose another subnet")
     cold = build_image(plan.release)
     ensure_inotify_limits()
+    if any(h.realtime for h in plan.hosts):
+        ensure_rt_budget()
     ensure_network(plan)
     with Step(f"Starting {len(plan.hosts)} containers ({', '.join(h.name for h in plan.hosts)})"):
         for host in plan.hosts:

@@ -68,6 +68,10 @@ options:
     description: Put the instances of one load-balancer pair in one sync group.
     type: bool
     default: true
+  rt_priority:
+    description: Real-time (SCHED_RR) priority of the VRRP process, 1-99; 0 keeps normal scheduling.
+    type: int
+    default: 0
 """
 
 EXAMPLES = r"""
@@ -81,7 +85,7 @@ EXAMPLES = r"""
 RETURN = r"""
 _value:
   description:
-    - C(interface), C(address), C(prefix), C(instances) (each with C(priority), C(vip), C(unicast_peers),
+    - C(interface), C(address), C(prefix), C(rt_priority), C(instances) (each with C(priority), C(vip), C(unicast_peers),
       C(track_scripts)...), C(sync_groups), C(scripts), and C(problems) (a list of C({variable, message});
       the rest is empty when there is a problem).
   type: dict
@@ -94,14 +98,15 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.vrrp impor
 
 def _keepalived_picture(facts, host, address, instances, interface=None, scripts=None, advert_int="0.1",
                         priority_top=150, priority_step=50, unicast=False, peers=None, nopreempt=False,
-                        sync_group=True):
+                        sync_group=True, rt_priority=0):
     if not isinstance(facts, dict):
         raise AnsibleFilterError("keepalived_picture: the input must be the host's facts (a mapping)")
     if peers is not None and not isinstance(peers, dict):
         raise AnsibleFilterError("keepalived_picture: peers must map load balancer names to addresses")
     return keepalived_picture(facts, str(host), address, instances, interface=interface, scripts=scripts,
                               advert_int=advert_int, priority_top=priority_top, priority_step=priority_step,
-                              unicast=unicast, peers=peers, nopreempt=nopreempt, sync_group=sync_group)
+                              unicast=unicast, peers=peers, nopreempt=nopreempt, sync_group=sync_group,
+                              rt_priority=rt_priority)
 
 
 class FilterModule:

@@ -26,6 +26,7 @@ WEIGHT_MIN = -253
 WEIGHT_MAX = 253
 INTERVAL_MAX = 4294
 PRIORITY_MAX = 254
+RT_PRIORITY_MAX = 99
 NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,30}$")
 SCRIPT_KEYS = ("name", "script", "interval", "timeout", "fall", "rise", "weight")
 SCRIPT_DEFAULTS = {"interval": 1, "fall": 2, "rise": 2, "weight": 0}
@@ -242,11 +243,12 @@ def _instance_problems(instances, host, address, iface, scripts, unicast, peers)
 
 def keepalived_picture(facts, host, address, instances, interface=None, scripts=None, advert_int="0.1",
                        priority_top=150, priority_step=50, unicast=False, peers=None, nopreempt=False,
-                       sync_group=True):
+                       sync_group=True, rt_priority=0):
     """Everything keepalived.conf needs on ``host``, and every problem found.
 
-    Returns {interface, address, prefix, instances, sync_groups, scripts, problems}
-    where problems is a list of {variable, message}.
+    Returns {interface, address, prefix, rt_priority, instances, sync_groups, scripts, problems}
+    where problems is a list of {variable, message}; rt_priority 0 means
+    normal scheduling for the VRRP process.
     """
     problems = []
 
@@ -266,6 +268,9 @@ def keepalived_picture(facts, host, address, instances, interface=None, scripts=
         add("keepalived_priority_top", f"{priority_top!r} must be an integer from 2 to {PRIORITY_MAX}")
     if not _int_in(priority_step, 1, PRIORITY_MAX):
         add("keepalived_priority_step", f"{priority_step!r} must be an integer from 1 to {PRIORITY_MAX}")
+    if not _int_in(rt_priority, 0, RT_PRIORITY_MAX):
+        add("keepalived_vrrp_rt_priority",
+            f"{rt_priority!r} must be an integer from 1 to {RT_PRIORITY_MAX} (SCHED_RR), or 0 for normal scheduling")
     for suffix, message in track_script_problems(scripts or [], priority_step if _is_int(priority_step) else None):
         add("keepalived_track_scripts" + suffix, message)
     if not isinstance(instances, list) or not instances:
@@ -284,6 +289,7 @@ def keepalived_picture(facts, host, address, instances, interface=None, scripts=
                 f"{host} is load balancer {index + 1} of {inst.get('name')}: priority "
                 f"{priority_top} - {index} x {priority_step} falls below 1")
     result = {"interface": name, "address": str(address), "prefix": iface.network.prefixlen if iface else None,
+              "rt_priority": rt_priority if _is_int(rt_priority) else 0,
               "instances": [], "sync_groups": [], "scripts": [], "problems": problems}
     if problems:
         return result

@@ -134,3 +134,30 @@ def test_image_recipe_changes_with_release_and_mirror():
     assert a == lab.image_recipe_hash("bookworm", "http://deb.debian.org/debian")
     assert a != lab.image_recipe_hash("trixie", "http://deb.debian.org/debian")
     assert a != lab.image_recipe_hash("bookworm", "http://mirror.invalid/debian")
+
+
+def test_load_balancers_get_real_time_cpu_and_nothing_else_does():
+    plan = lab.plan_lab(lab.read_inventory(str(ROOT / "inventories" / "lab")))
+    assert {h.name for h in plan.hosts if h.realtime} == {"lb1", "lb2"}
+    lb1 = next(h for h in plan.hosts if h.name == "lb1")
+    fs1 = next(h for h in plan.hosts if h.name == "fs1")
+    rt_runtime = lab.RT_CONTAINER_FLAGS[lab.RT_CONTAINER_FLAGS.index("--cpu-rt-runtime") + 1]
+    assert lab.container_command(plan, lb1, rt_group_sched=True)[-1] == "fsha/debian:bookworm"
+    assert "--cpu-rt-runtime" in lab.container_command(plan, lb1, rt_group_sched=True)
+    assert "--cpu-rt-runtime" not in lab.container_command(plan, fs1, rt_group_sched=True)
+    # without RT group scheduling (cgroup v2, or a kernel without it) CAP_SYS_NICE alone is enough
+    assert "--cpu-rt-runtime" not in lab.container_command(plan, lb1, rt_group_sched=False)
+    assert "SYS_NICE" in lab.container_command(plan, fs1, rt_group_sched=False)
+    # every load balancer of the engine's budget fits: 900 ms of each second for all containers
+    period = int(lab.RT_CONTAINER_FLAGS[lab.RT_CONTAINER_FLAGS.index("--cpu-rt-period") + 1])
+    assert int(rt_runtime) / period * 2 <= lab.RT_ENGINE_RUNTIME_US / 1_000_000
+
+
+def test_load_balancer_group_is_read_through_child_groups():
+    inv = inventory({"lb1": {"freeswitch_ha_address": "172.28.57.11"}, "fs1": {"freeswitch_ha_address": "172.28.57.21"}})
+    inv["all"]["children"] = ["edge", "ungrouped"]
+    inv["edge"] = {"children": ["loadbalancers"]}
+    inv["loadbalancers"] = {"hosts": ["lb1"]}
+    inv["ungrouped"] = {"hosts": ["fs1"]}
+    assert lab.group_hosts(inv, "edge") == {"lb1"}
+    assert [h.name for h in lab.plan_lab(inv).hosts if h.realtime] == ["lb1"]

@@ -47,3 +47,15 @@ def test_notify_logs_and_runs_operator_hooks(host, lb):
     for instance in INSTANCES:
         assert f"INSTANCE {instance} {STATE[lb]} {PRIORITY[lb]}" in log
         assert f"INSTANCE {instance} {STATE[lb]} {PRIORITY[lb]}" in hook
+
+
+
+def test_vrrp_process_runs_real_time_and_what_it_forks_does_not(host, lb):
+    assert "vrrp_rt_priority 40" in host.file("/etc/keepalived/keepalived.conf").content_string
+    main_pid = host.check_output("systemctl show --property=MainPID --value keepalived")
+    assert host.check_output(f"ps -o cls= -p {main_pid}").split() == ["TS"]
+    assert host.check_output(f"ps -o cls=,rtprio= --ppid {main_pid}").split() == ["RR", "40"]
+    # notify scripts and their hooks are forked by the VRRP process: keepalived
+    # resets them to normal scheduling (one line per transition and hook run)
+    classes = host.file("/run/keepalived-hook-sched.log").content_string.split()
+    assert classes and set(classes) == {"TS"}, classes

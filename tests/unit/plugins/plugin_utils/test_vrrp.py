@@ -181,6 +181,12 @@ def test_default_picture():
     assert result["scripts"] == [{**SCRIPT, "interval": 1, "fall": 2, "rise": 2, "weight": 0}]
 
 
+def test_real_time_priority_is_off_unless_asked_for():
+    assert picture()["rt_priority"] == 0
+    assert picture(rt_priority=40)["rt_priority"] == 40
+    assert picture(rt_priority=99)["problems"] == []
+
+
 def test_unicast_nopreempt_and_weights():
     result = picture(scripts=[{**SCRIPT, "weight": -60}], unicast=True, peers=PEERS, nopreempt=True)
     alpha = result["instances"][0]
@@ -227,6 +233,10 @@ def test_selected_track_scripts():
     ({"priority_top": 255}, "keepalived_priority_top", "2 to 254"),
     ({"priority_step": 0}, "keepalived_priority_step", "1 to 254"),
     ({"interface": "eth9"}, "keepalived_interface", "does not exist"),
+    ({"rt_priority": 100}, "keepalived_vrrp_rt_priority", "1 to 99"),
+    ({"rt_priority": -1}, "keepalived_vrrp_rt_priority", "0 for normal"),
+    ({"rt_priority": "40"}, "keepalived_vrrp_rt_priority", "integer"),
+    ({"rt_priority": True}, "keepalived_vrrp_rt_priority", "integer"),
 ])
 def test_every_bad_input_is_named(change, variable, fragment):
     result = picture(**change)
