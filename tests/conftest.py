@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -25,52 +27,36 @@ SECRETS = {
     "freeswitch_ha_esl_password": "Wc4nT9bFz1sQe8",
 }
 
-LAB_FARM = {
-    "hosts": {
-        "lb1": {"freeswitch_ha_address": "172.28.57.11"},
-        "lb2": {"freeswitch_ha_address": "172.28.57.12"},
-        "fs1": {"freeswitch_ha_address": "172.28.57.21", "freeswitch_ha_max_sessions": 300},
-        "fs2": {"freeswitch_ha_address": "172.28.57.22", "freeswitch_ha_max_sessions": 100},
-        "fs3": {"freeswitch_ha_address": "172.28.57.23", "freeswitch_ha_max_sessions": 200},
-        "fs4": {"freeswitch_ha_address": "172.28.57.24", "freeswitch_ha_max_sessions": 200},
-        "db1": {"freeswitch_ha_address": "172.28.57.31"},
-        "db2": {"freeswitch_ha_address": "172.28.57.32"},
-        "client1": {"freeswitch_ha_address": "172.28.57.41"},
-    },
-    "groups": {
-        "all": ["lb1", "lb2", "fs1", "fs2", "fs3", "fs4", "db1", "db2", "client1"],
-        "ungrouped": [],
-        "loadbalancers": ["lb1", "lb2"],
-        "freeswitch": ["fs1", "fs2", "fs3", "fs4"],
-        "databases": ["db1", "db2"],
-        "storage": ["db1", "db2", "client1"],
-        "lab_clients": ["client1"],
-    },
-    "vars": {
-        "freeswitch_ha_tenants": {
-            "alpha": {
-                "freeswitch_hosts": ["fs1", "fs2"], "lb_hosts": ["lb1", "lb2"],
-                "sip_domains": ["alpha.lab.invalid"], "vip": "172.28.57.100",
-                "vrrp_router_id": 51, "dispatcher_algorithm": "weighted",
-            },
-            "beta": {
-                "freeswitch_hosts": ["fs3", "fs4"], "lb_hosts": ["lb1", "lb2"],
-                "sip_domains": ["beta.lab.invalid"], "vip": "172.28.57.101",
-                "vrrp_router_id": 52, "dispatcher_algorithm": "round_robin",
-            },
-        },
-        "freeswitch_ha_internal_vip": "172.28.57.99",
-        "freeswitch_ha_internal_vrrp_router_id": 50,
-        "freeswitch_ha_rtp_pool": "16384-32767",
-        "freeswitch_ha_rtp_min_ports": 1000,
-        "freeswitch_ha_rtpengine_ports": "40000-44999",
-        "freeswitch_ha_lab_subnet": "172.28.57.0/24",
-        "freeswitch_ha_install_method": "none",
-        "freeswitch_ha_storage_brick_force": True,
-        "freeswitch_ha_verto_return_path": "snat",
-        **SECRETS,
-    },
-}
+def _group_members(inventory: dict, group: str) -> list[str]:
+    """The hosts of ``group`` and its child groups, in inventory order (Ansible's ``groups[group]``)."""
+    body = inventory.get(group) or {}
+    members = list(body.get("hosts", []))
+    for child in body.get("children", []):
+        members += [h for h in _group_members(inventory, child) if h not in members]
+    return members
+
+
+def _read_lab_farm() -> dict:
+    """inventories/lab as the playbooks picture it (farm_inventory, as preflight.yml does), plus test secrets.
+
+    Read with ansible-inventory, so the tests follow the lab inventory instead of a hand-kept copy.
+    """
+    from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_inventory
+
+    tool = ROOT / ".venv" / "bin" / "ansible-inventory"
+    proc = subprocess.run([str(tool) if tool.exists() else "ansible-inventory", "-i", str(ROOT / "inventories" / "lab"),
+                           "--list", "--export"], check=True, capture_output=True, text=True, cwd=ROOT)
+    inventory = json.loads(proc.stdout)
+    with_vars = sorted(g for g, body in inventory.items() if g not in ("_meta", "all") and body.get("vars"))
+    # farm-wide variables live in group_vars/all; a group's own variables would need Ansible's precedence rules
+    assert not with_vars, f"inventories/lab: variables of groups {with_vars} are not read by the tests' picture"
+    names = [g for g in inventory if g != "_meta"]
+    groups = {name: _group_members(inventory, name) for name in names}
+    groups.setdefault("ungrouped", [])
+    return farm_inventory(groups, inventory["_meta"]["hostvars"], {**inventory["all"].get("vars", {}), **SECRETS})
+
+
+LAB_FARM = _read_lab_farm()
 
 
 @pytest.fixture
