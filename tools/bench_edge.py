@@ -23,8 +23,8 @@ scenario is destroyed at the end unless --keep.
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -84,23 +84,13 @@ def molecule(step):
 
 
 def sipp(target, calls, rate, hold_ms, tag, timeout):
-    """Run the edge UAC on edc; return {created, ok, failed, answered}."""
-    log, screen = f"/tmp/bench-{tag}.log", f"/tmp/bench-{tag}-screen.log"
-    dexec("fsha-edc", "rm", "-f", log, screen)
-    dexec("fsha-edc", "timeout", str(timeout), "sipp", f"{target}:5060", "-sf", "/etc/sipp-uac.xml", "-s", "1000",
-          "-key", "domain", DOMAIN, "-key", "contact_host", CLIENT, "-i", CLIENT, "-p", "5070",
-          "-m", str(calls), "-r", str(rate), "-d", str(hold_ms), "-recv_timeout", "8000", "-nostdin",
-          "-trace_logs", "-log_file", log, "-trace_screen", "-screen_file", screen, check=False)
-    text = dexec("fsha-edc", "cat", screen, check=False).stdout
-
-    def last(label):
-        found = re.findall(label + r"\s*\|\s*\d+\s*\|\s*(\d+)", text)
-        return int(found[-1]) if found else 0
-
-    answered = int(dexec("fsha-edc", "sh", "-c", f"grep -c backend= {log} || true", check=False).stdout.strip() or 0)
-    # "Total Calls created" has no periodic column: read the cumulative one of "Outgoing calls created"
-    return {"created": last("Outgoing calls created"),
-            "ok": last("Successful call"), "failed": last("Failed call"), "answered": answered}
+    """Run the edge UAC on edc (fsha-lab-call); return {created, ok, failed, answered}."""
+    proc = dexec("fsha-edc", "fsha-lab-call", f"--name=bench-{tag}", f"--vip={target}", f"--domain={DOMAIN}",
+                 f"--local={CLIENT}", "--port=5070", f"--calls={calls}", f"--rate={rate}", f"--hold-ms={hold_ms}",
+                 f"--timeout={timeout}", "--recv-timeout-ms=8000")
+    result = json.loads(proc.stdout)
+    return {"created": result["created"], "ok": result["successful"], "failed": result["failed"],
+            "answered": result["answered"]}
 
 
 def drill(rate, seconds):

@@ -4,6 +4,7 @@ refuses what it should."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -30,19 +31,12 @@ def _only(host, *names):
 
 
 def _sipp(host, proxy, calls, rate, contact=CLIENT, domain=DOMAIN, port=5070, tag="t"):
-    """Run the edge UAC; return (successful, failed, log lines)."""
-    log = f"/tmp/uac-{tag}.log"
-    screen = f"/tmp/screen-{tag}.log"
-    host.run(f"rm -f {log} {screen}")
-    cmd = (f"timeout 120 sipp {proxy}:5060 -sf /etc/sipp-uac.xml -s 1000 -key domain {domain} "
-           f"-key contact_host {contact} -i {CLIENT} -p {port} -m {calls} -r {rate} -d 100 -nostdin "
-           f"-trace_logs -log_file {log} -trace_screen -screen_file {screen}")
-    host.run(cmd)
-    text = host.run(f"cat {screen}").stdout
-    ok = re.findall(r"Successful call\s*\|\s*\d+\s*\|\s*(\d+)", text)
-    failed = re.findall(r"Failed call\s*\|\s*\d+\s*\|\s*(\d+)", text)
-    lines = host.run(f"cat {log}").stdout.splitlines() if host.file(log).exists else []
-    return int(ok[-1]) if ok else 0, int(failed[-1]) if failed else -1, lines
+    """Run the edge UAC (fsha-lab-call); return (successful, failed, log lines)."""
+    result = json.loads(host.check_output(
+        f"fsha-lab-call --name=edge-{tag} --vip={proxy} --domain={domain} --local={CLIENT} --contact={contact} "
+        f"--port={port} --calls={calls} --rate={rate} --hold-ms=100 --timeout=120"))
+    log = host.file(result["log"])
+    return result["successful"], result["failed"], log.content_string.splitlines() if log.exists else []
 
 
 def test_daemons_run_on_the_load_balancers(host):
