@@ -27,6 +27,7 @@ SECRETS = {
     "freeswitch_ha_esl_password": "Wc4nT9bFz1sQe8",
 }
 
+
 def _group_members(inventory: dict, group: str) -> list[str]:
     """The hosts of ``group`` and its child groups, in inventory order (Ansible's ``groups[group]``)."""
     body = inventory.get(group) or {}
