@@ -148,9 +148,10 @@ def test_load_balancers_get_real_time_cpu_and_nothing_else_does():
     # without RT group scheduling (cgroup v2, or a kernel without it) CAP_SYS_NICE alone is enough
     assert "--cpu-rt-runtime" not in lab.container_command(plan, lb1, rt_group_sched=False)
     assert "SYS_NICE" in lab.container_command(plan, fs1, rt_group_sched=False)
-    # every load balancer of the engine's budget fits: 900 ms of each second for all containers
-    period = int(lab.RT_CONTAINER_FLAGS[lab.RT_CONTAINER_FLAGS.index("--cpu-rt-period") + 1])
-    assert int(rt_runtime) / period * 2 <= lab.RT_ENGINE_RUNTIME_US / 1_000_000
+    # 5 ms of each 100 ms per load balancer: 50 ms of each second; the engine's 900 ms holds 18 of them
+    assert rt_runtime == "5000"
+    assert lab.rt_budget_needed(2) == 100_000
+    assert lab.rt_budget_needed(18) <= lab.RT_ENGINE_RUNTIME_US < lab.rt_budget_needed(19)
 
 
 def test_load_balancer_group_is_read_through_child_groups():
@@ -161,3 +162,35 @@ def test_load_balancer_group_is_read_through_child_groups():
     inv["ungrouped"] = {"hosts": ["fs1"]}
     assert lab.group_hosts(inv, "edge") == {"lb1"}
     assert [h.name for h in lab.plan_lab(inv).hosts if h.realtime] == ["lb1"]
+
+
+def test_an_older_load_balancer_container_is_refused(monkeypatch):
+    plan = lab.plan_lab(lab.read_inventory(str(ROOT / "inventories" / "lab")))
+    lb1 = next(h for h in plan.hosts if h.name == "lb1")
+    calls = []
+
+    def fake_run(cmd, check=True, **kw):
+        calls.append(cmd)
+        if cmd[:3] == ["docker", "inspect", "--format"] and "{{.State.Status}}" in cmd:
+            return subprocess.CompletedProcess(cmd, 0, "running\n", "")
+        # made before SYS_NICE was added
+        return subprocess.CompletedProcess(cmd, 0, '["SYS_ADMIN","NET_ADMIN","NET_RAW"] 0\n', "")
+
+    monkeypatch.setattr(lab, "run", fake_run)
+    with pytest.raises(lab.LabError, match=r"^lb1: container fsha-lb1 was made without real-time CPU"):
+        lab.start_container(plan, lb1)
+    assert not any(c[:2] == ["docker", "start"] or c[:2] == ["docker", "run"] for c in calls)
+
+
+def test_a_current_load_balancer_container_is_kept(monkeypatch):
+    plan = lab.plan_lab(lab.read_inventory(str(ROOT / "inventories" / "lab")))
+    lb1 = next(h for h in plan.hosts if h.name == "lb1")
+    monkeypatch.setattr(lab, "RT_GROUP_SCHED", Path("/nonexistent"))
+
+    def fake_run(cmd, check=True, **kw):
+        if "{{.State.Status}}" in cmd:
+            return subprocess.CompletedProcess(cmd, 0, "running\n", "")
+        return subprocess.CompletedProcess(cmd, 0, '["CAP_SYS_ADMIN","CAP_SYS_NICE"] 0\n', "")
+
+    monkeypatch.setattr(lab, "run", fake_run)
+    lab.start_container(plan, lb1)
