@@ -279,6 +279,20 @@ def stop_engine_we_started() -> None:
         except ProcessLookupError:
             pass
         DOCKERD_PID.unlink(missing_ok=True)
+    release_rt_budget()
+
+
+def release_rt_budget(cgroup: Path = RT_ENGINE_CGROUP) -> None:
+    """Hand the engine's real-time budget back to the host once no container uses it."""
+    runtime = cgroup / "cpu.rt_runtime_us"
+    if not runtime.exists() or any(child.is_dir() for child in cgroup.iterdir()):
+        return
+    try:
+        runtime.write_text("0", encoding="ascii")
+        cgroup.rmdir()
+        say(f"released the Docker engine's real-time budget ({cgroup})")
+    except OSError as exc:
+        say(f"warning: could not release the real-time budget of {cgroup}: {exc}")
 
 
 # Every systemd container takes several inotify instances from the host's

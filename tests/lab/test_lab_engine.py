@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -194,3 +195,19 @@ def test_a_current_load_balancer_container_is_kept(monkeypatch):
 
     monkeypatch.setattr(lab, "run", fake_run)
     lab.start_container(plan, lb1)
+
+
+def test_the_real_time_budget_is_released_only_when_no_container_uses_it(tmp_path, monkeypatch):
+    messages = []
+    monkeypatch.setattr(lab, "say", messages.append)
+    engine = tmp_path / "docker"
+    engine.mkdir()
+    (engine / "cpu.rt_runtime_us").write_text("900000")
+    (engine / "0123abcd").mkdir()  # a container's cgroup
+    lab.release_rt_budget(engine)
+    assert (engine / "cpu.rt_runtime_us").read_text() == "900000" and not messages
+    (engine / "0123abcd").rmdir()
+    # a real cgroup directory loses its files with rmdir; here the file must go first
+    monkeypatch.setattr(Path, "rmdir", lambda self: (self / "cpu.rt_runtime_us").unlink() or os.rmdir(self))
+    lab.release_rt_budget(engine)
+    assert not engine.exists() and messages == [f"released the Docker engine's real-time budget ({engine})"]
