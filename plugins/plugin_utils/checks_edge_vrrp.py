@@ -4,7 +4,8 @@
 
 The planning preflight (inventory_check) already reports missing or duplicate
 router ids and VIPs outside the farm network; this adds what is specific to
-keepalived: an advert interval VRRPv3 rejects, malformed track scripts or a
+keepalived: an advert interval VRRPv3 rejects, a real-time priority outside
+1-99 (or 0), malformed track scripts or a
 weight that could not move the VIP, and non-boolean switches (a VIP claimed by
 two load-balancer pairs is reported by checks_verto). Whether each VIP lies in the subnet of
 the interface it lands on is checked on each load balancer by the keepalived
@@ -16,6 +17,7 @@ from __future__ import annotations
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.vrrp import (
     PRIORITY_MAX,
     advert_int_problem,
+    rt_priority_problem,
     track_script_problems,
 )
 
@@ -38,6 +40,10 @@ def check(farm):
         why = advert_int_problem(farm_vars["freeswitch_ha_vrrp_advert_int"])
         if why:
             add(ALL, "freeswitch_ha_vrrp_advert_int", why)
+    if "freeswitch_ha_vrrp_rt_priority" in farm_vars:
+        why = rt_priority_problem(farm_vars["freeswitch_ha_vrrp_rt_priority"])
+        if why:
+            add(ALL, "freeswitch_ha_vrrp_rt_priority", why)
     for var in BOOLEANS:
         if var in farm_vars and not isinstance(farm_vars[var], bool):
             add(ALL, var, f"{farm_vars[var]!r} must be true or false")

@@ -56,6 +56,13 @@ def advert_int_problem(value):
     return None
 
 
+def rt_priority_problem(value):
+    """None when ``value`` is a real-time priority for the VRRP process (1-99, or 0 for none), else why not."""
+    if _int_in(value, 0, RT_PRIORITY_MAX):
+        return None
+    return f"{value!r} must be an integer from 1 to {RT_PRIORITY_MAX} (SCHED_RR), or 0 for normal scheduling"
+
+
 def format_advert_int(value):
     """The advert interval as keepalived reads it (e.g. 0.1, 1)."""
     number = Decimal(str(value).strip()).quantize(ADVERT_MIN).normalize()
@@ -268,9 +275,9 @@ def keepalived_picture(facts, host, address, instances, interface=None, scripts=
         add("keepalived_priority_top", f"{priority_top!r} must be an integer from 2 to {PRIORITY_MAX}")
     if not _int_in(priority_step, 1, PRIORITY_MAX):
         add("keepalived_priority_step", f"{priority_step!r} must be an integer from 1 to {PRIORITY_MAX}")
-    if not _int_in(rt_priority, 0, RT_PRIORITY_MAX):
-        add("keepalived_vrrp_rt_priority",
-            f"{rt_priority!r} must be an integer from 1 to {RT_PRIORITY_MAX} (SCHED_RR), or 0 for normal scheduling")
+    rt_why = rt_priority_problem(rt_priority)
+    if rt_why:
+        add("keepalived_vrrp_rt_priority", rt_why)
     for suffix, message in track_script_problems(scripts or [], priority_step if _is_int(priority_step) else None):
         add("keepalived_track_scripts" + suffix, message)
     if not isinstance(instances, list) or not instances:

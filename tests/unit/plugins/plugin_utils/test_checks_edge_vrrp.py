@@ -19,7 +19,7 @@ def test_settings_that_are_fine(lab_farm):
     lab_farm["vars"].update({
         "freeswitch_ha_vrrp_advert_int": 0.05, "freeswitch_ha_vrrp_unicast": True,
         "freeswitch_ha_vrrp_nopreempt": False, "freeswitch_ha_vrrp_priority_step": 40,
-        "freeswitch_ha_vrrp_interface": "eth0",
+        "freeswitch_ha_vrrp_interface": "eth0", "freeswitch_ha_vrrp_rt_priority": 0,
         "freeswitch_ha_vrrp_track_scripts": [{"name": "k", "script": "/bin/true", "weight": -41}],
     })
     assert check(lab_farm) == []
@@ -29,6 +29,8 @@ def test_settings_that_are_fine(lab_farm):
     ("freeswitch_ha_vrrp_advert_int", 0.001, "freeswitch_ha_vrrp_advert_int", "outside 0.01-40.95"),
     ("freeswitch_ha_vrrp_advert_int", 100, "freeswitch_ha_vrrp_advert_int", "outside"),
     ("freeswitch_ha_vrrp_advert_int", 0.015, "freeswitch_ha_vrrp_advert_int", "centiseconds"),
+    ("freeswitch_ha_vrrp_rt_priority", 100, "freeswitch_ha_vrrp_rt_priority", "1 to 99"),
+    ("freeswitch_ha_vrrp_rt_priority", "40", "freeswitch_ha_vrrp_rt_priority", "0 for normal scheduling"),
     ("freeswitch_ha_vrrp_unicast", "yes", "freeswitch_ha_vrrp_unicast", "true or false"),
     ("freeswitch_ha_vrrp_nopreempt", 1, "freeswitch_ha_vrrp_nopreempt", "true or false"),
     ("freeswitch_ha_vrrp_priority_step", 200, "freeswitch_ha_vrrp_priority_step", "1 to 127"),
