@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import copy
-import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,6 +16,7 @@ if not LINK.exists():
     LINK.parent.mkdir(parents=True, exist_ok=True)
     os.symlink("../../../..", LINK)
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tools"))
 if str(COLLECTIONS) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS))
 
@@ -28,15 +27,6 @@ SECRETS = {
 }
 
 
-def _group_members(inventory: dict, group: str) -> list[str]:
-    """The hosts of ``group`` and its child groups, in inventory order (Ansible's ``groups[group]``)."""
-    body = inventory.get(group) or {}
-    members = list(body.get("hosts", []))
-    for child in body.get("children", []):
-        members += [h for h in _group_members(inventory, child) if h not in members]
-    return members
-
-
 def _read_lab_farm() -> dict:
     """inventories/lab as the playbooks picture it (farm_inventory, as preflight.yml does), plus test secrets.
 
@@ -44,15 +34,14 @@ def _read_lab_farm() -> dict:
     """
     from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_inventory
 
-    tool = ROOT / ".venv" / "bin" / "ansible-inventory"
-    proc = subprocess.run([str(tool) if tool.exists() else "ansible-inventory", "-i", str(ROOT / "inventories" / "lab"),
-                           "--list", "--export"], check=True, capture_output=True, text=True, cwd=ROOT)
-    inventory = json.loads(proc.stdout)
+    import lab  # tools/lab.py: the lab engine reads inventories the same way
+
+    inventory = lab.read_inventory(str(ROOT / "inventories" / "lab"), export=True)
     with_vars = sorted(g for g, body in inventory.items() if g not in ("_meta", "all") and body.get("vars"))
     # farm-wide variables live in group_vars/all; a group's own variables would need Ansible's precedence rules
     assert not with_vars, f"inventories/lab: variables of groups {with_vars} are not read by the tests' picture"
     names = [g for g in inventory if g != "_meta"]
-    groups = {name: _group_members(inventory, name) for name in names}
+    groups = {name: lab.group_hosts(inventory, name) for name in names}
     groups.setdefault("ungrouped", [])
     return farm_inventory(groups, inventory["_meta"]["hostvars"], {**inventory["all"].get("vars", {}), **SECRETS})
 

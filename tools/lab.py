@@ -70,7 +70,9 @@ CONTAINER_FLAGS = [
 RT_GROUP_SCHED = Path("/sys/fs/cgroup/cpu/cpu.rt_runtime_us")
 RT_ENGINE_CGROUP = Path("/sys/fs/cgroup/cpu/docker")
 RT_ENGINE_RUNTIME_US = 900000
-RT_CONTAINER_FLAGS = ["--cpu-rt-period", "100000", "--cpu-rt-runtime", "5000"]
+RT_CONTAINER_PERIOD_US = 100000
+RT_CONTAINER_RUNTIME_US = 5000
+RT_CONTAINER_FLAGS = ["--cpu-rt-period", str(RT_CONTAINER_PERIOD_US), "--cpu-rt-runtime", str(RT_CONTAINER_RUNTIME_US)]
 RT_GROUP = "loadbalancers"
 
 
@@ -130,10 +132,10 @@ class LabPlan:
     hosts: tuple[LabHost, ...]
 
 
-def read_inventory(inventory: str) -> dict:
-    """The inventory as ``ansible-inventory --list`` sees it."""
+def read_inventory(inventory: str, export: bool = False) -> dict:
+    """The inventory as ``ansible-inventory --list`` sees it (with ``export``: group variables kept on their groups)."""
     tool = ROOT / ".venv" / "bin" / "ansible-inventory"
-    cmd = [str(tool) if tool.exists() else "ansible-inventory", "-i", inventory, "--list"]
+    cmd = [str(tool) if tool.exists() else "ansible-inventory", "-i", inventory, "--list", *(["--export"] if export else [])]
     try:
         proc = run(cmd, cwd=ROOT)
     except FileNotFoundError as exc:
@@ -187,14 +189,14 @@ def plan_lab(inventory: dict) -> LabPlan:
     return LabPlan(network=network, subnet=subnet, release=release, hosts=tuple(hosts))
 
 
-def group_hosts(inventory: dict, group: str) -> set[str]:
-    """The hosts of ``group`` and of its child groups, as ``ansible-inventory --list`` lists them."""
+def group_hosts(inventory: dict, group: str) -> list[str]:
+    """The hosts of ``group`` and of its child groups in inventory order (Ansible's ``groups[group]``)."""
     body = inventory.get(group)
     if not isinstance(body, dict):
-        return set()
-    hosts = set(body.get("hosts", []))
+        return []
+    hosts = list(body.get("hosts", []))
     for child in body.get("children", []):
-        hosts |= group_hosts(inventory, child)
+        hosts += [h for h in group_hosts(inventory, child) if h not in hosts]
     return hosts
 
 
@@ -319,9 +321,7 @@ def ensure_inotify_limits() -> None:
 
 def rt_budget_needed(realtime_hosts: int) -> int:
     """Microseconds of each second the engine's parent cgroup must allow ``realtime_hosts`` containers."""
-    period = int(RT_CONTAINER_FLAGS[RT_CONTAINER_FLAGS.index("--cpu-rt-period") + 1])
-    runtime = int(RT_CONTAINER_FLAGS[RT_CONTAINER_FLAGS.index("--cpu-rt-runtime") + 1])
-    return realtime_hosts * runtime * 1_000_000 // period
+    return realtime_hosts * RT_CONTAINER_RUNTIME_US * 1_000_000 // RT_CONTAINER_PERIOD_US
 
 
 def ensure_rt_budget(realtime_hosts: int) -> None:
@@ -549,8 +549,9 @@ def cmd_up(args) -> int:
                        f"{', '.join(clashes)}: choose another subnet")
     cold = build_image(plan.release)
     ensure_inotify_limits()
-    if any(h.realtime for h in plan.hosts):
-        ensure_rt_budget(sum(h.realtime for h in plan.hosts))
+    realtime_hosts = sum(h.realtime for h in plan.hosts)
+    if realtime_hosts:
+        ensure_rt_budget(realtime_hosts)
     ensure_network(plan)
     with Step(f"Starting {len(plan.hosts)} containers ({', '.join(h.name for h in plan.hosts)})"):
         for host in plan.hosts:

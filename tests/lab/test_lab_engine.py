@@ -142,7 +142,8 @@ def test_load_balancers_get_real_time_cpu_and_nothing_else_does():
     assert {h.name for h in plan.hosts if h.realtime} == {"lb1", "lb2"}
     lb1 = next(h for h in plan.hosts if h.name == "lb1")
     fs1 = next(h for h in plan.hosts if h.name == "fs1")
-    rt_runtime = lab.RT_CONTAINER_FLAGS[lab.RT_CONTAINER_FLAGS.index("--cpu-rt-runtime") + 1]
+    command = lab.container_command(plan, lb1, rt_group_sched=True)
+    rt_runtime = command[command.index("--cpu-rt-runtime") + 1]
     assert lab.container_command(plan, lb1, rt_group_sched=True)[-1] == "fsha/debian:bookworm"
     assert "--cpu-rt-runtime" in lab.container_command(plan, lb1, rt_group_sched=True)
     assert "--cpu-rt-runtime" not in lab.container_command(plan, fs1, rt_group_sched=True)
@@ -161,7 +162,7 @@ def test_load_balancer_group_is_read_through_child_groups():
     inv["edge"] = {"children": ["loadbalancers"]}
     inv["loadbalancers"] = {"hosts": ["lb1"]}
     inv["ungrouped"] = {"hosts": ["fs1"]}
-    assert lab.group_hosts(inv, "edge") == {"lb1"}
+    assert lab.group_hosts(inv, "edge") == ["lb1"]
     assert [h.name for h in lab.plan_lab(inv).hosts if h.realtime] == ["lb1"]
 
 
