@@ -34,6 +34,8 @@ import subprocess
 import xml.parsers.expat
 from xml.etree import ElementTree
 
+from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.freeswitch_modules import codecs_without_module
+
 MAX_DEPTH = 100
 GLOB_MAGIC = re.compile(r"[*?\[]")
 XPRE = re.compile(r"x-pre-process", re.IGNORECASE)
@@ -397,8 +399,23 @@ def _param_groups(configurations):
     return groups
 
 
-def check_config(conf_dir, names, main="freeswitch.xml", variables=None, environ=None, run=None):
+# The params whose value is a codec list, per checked section kind.
+CODEC_PARAMS = ("inbound-codec-prefs", "outbound-codec-prefs", "codec-prefs",
+                "inbound-codec-string", "outbound-codec-string")
+
+
+def _loaded_modules(configurations):
+    modules = configurations.get("modules.conf")
+    if modules is None:
+        return []
+    return [load.get("module") for load in modules.findall("modules/load") if load.get("module")]
+
+
+def check_config(conf_dir, names, main="freeswitch.xml", variables=None, environ=None, run=None, codecs=None):
     """Check the configuration rooted at conf_dir/main.
+
+    ``codecs`` ({CODEC: providers}, module_utils.freeswitch_modules.codec_providers)
+    also refuses a codec advertised by a profile while no loaded module provides it.
 
     Returns {ok, problems, warnings, files, params_checked, sections, version}
     where problems and warnings are [{file, line, message}].
@@ -444,6 +461,12 @@ def check_config(conf_dir, names, main="freeswitch.xml", variables=None, environ
                 hint = names.suggest(key, name)
                 pre.problem(path, number, "%s: unknown parameter %r: FreeSWITCH %s ignores it silently%s" % (
                     what, name, names.version, " (did you mean %r?)" % hint if hint else ""))
+            elif codecs is not None and name.lower() in CODEC_PARAMS:
+                loaded = _loaded_modules(configurations)
+                for codec, providers in codecs_without_module((param.get("value") or "").split(","), loaded, codecs):
+                    pre.problem(path, number, "%s: %s advertises %s, but no loaded module provides it (%s; "
+                                "modules.conf loads %s)" % (what, name, codec, " or ".join(providers),
+                                                            ", ".join(loaded) or "nothing"))
     result["ok"] = not pre.problems
     return result
 

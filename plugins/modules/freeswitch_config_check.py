@@ -40,6 +40,13 @@ options:
   param_names_file:
     description: A C(params-*.tsv) data file on the managed host (see O(param_names)).
     type: path
+  codecs_file:
+    description:
+      - A C(codecs-*.tsv) data file on the managed host (codec, then the core or the module that provides it; the
+        freeswitch role ships them in C(files/freeswitch-modules/)).
+      - When given, a codec that a sofia or verto profile advertises (codec prefs and codec strings) while no module
+        loaded by C(modules.conf) provides it is a problem.
+    type: path
   variables:
     description:
       - Preprocessor variables FreeSWITCH defines before it reads the configuration (hostname, local_ip_v4, directories).
@@ -126,6 +133,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.freeswitch
     parse_param_names,
     shell_runner,
 )
+from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.freeswitch_modules import codec_providers
 
 
 def main():
@@ -135,6 +143,7 @@ def main():
             "main": {"type": "str", "default": "freeswitch.xml"},
             "param_names": {"type": "str"},
             "param_names_file": {"type": "path"},
+            "codecs_file": {"type": "path"},
             "variables": {"type": "dict", "default": {}},
             "allow_exec": {"type": "bool", "default": False},
         },
@@ -158,10 +167,17 @@ def main():
         names = parse_param_names(text)
     except ValueError as exc:
         module.fail_json(msg="%s: %s" % (source, exc))
+    codecs = None
+    if module.params["codecs_file"]:
+        try:
+            with open(module.params["codecs_file"], "r") as handle:
+                codecs = codec_providers(handle.read())
+        except (IOError, OSError) as exc:
+            module.fail_json(msg="codecs_file: cannot read %s: %s" % (module.params["codecs_file"], exc))
     variables = {"hostname": socket.gethostname()}
     variables.update(module.params["variables"] or {})
     result = check_config(root, names, module.params["main"], variables,
-                          run=shell_runner() if module.params["allow_exec"] else None)
+                          run=shell_runner() if module.params["allow_exec"] else None, codecs=codecs)
     problems = [format_problem(p) for p in result["problems"]]
     warnings = [format_problem(p) for p in result["warnings"]]
     output = {

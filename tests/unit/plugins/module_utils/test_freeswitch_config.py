@@ -225,3 +225,20 @@ def test_missing_main_file(tmp_path, names):
     result = check_config(str(tmp_path), names)
     assert not result["ok"]
     assert "cannot read freeswitch.xml" in messages(result)[0]
+
+
+def test_a_codec_advertised_without_its_module_is_refused(names, conf):
+    from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.freeswitch_modules import codec_providers
+    codecs = codec_providers((ROOT / "roles/freeswitch/files/freeswitch-modules/codecs-v1.10.12.tsv").read_text())
+    # The stock tree advertises OPUS and G722 but loads neither mod_opus nor mod_spandsp.
+    found = messages(check_config(str(conf), names, codecs=codecs))
+    assert any("sofia profile internal: inbound-codec-prefs advertises G722, but no loaded module provides it"
+               in m and "mod_spandsp" in m for m in found), found
+    assert any("verto profile" in m and "advertises OPUS" in m and "mod_opus" in m for m in found), found
+    edit(conf / "autoload_configs/modules.conf.xml", '<load module="mod_dialplan_xml"/>',
+         '<load module="mod_dialplan_xml"/><load module="mod_opus"/><load module="mod_spandsp"/>')
+    assert check_config(str(conf), names, codecs=codecs)["ok"]
+    # without the codec table the check judges parameter names only, as before
+    edit(conf / "autoload_configs/modules.conf.xml", '<load module="mod_opus"/>', "")
+    assert not check_config(str(conf), names, codecs=codecs)["ok"]
+    assert check_config(str(conf), names)["ok"]
