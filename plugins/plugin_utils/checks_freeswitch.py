@@ -9,7 +9,9 @@ freeswitch role needs:
 
 * ``freeswitch_ha_install_method`` (farm-wide or per host): repo, source or
   none; ``repo`` needs ``freeswitch_ha_signalwire_token`` (SignalWire's
-  personal access token), which must not be an example value;
+  personal access token), which must not be an example value, unless
+  ``freeswitch_ha_repo_auth`` is false (a repository without auth, such as
+  the lab's own);
 * the DB and ESL passwords end up in an ODBC DSN (``odbc://dsn:user:password``,
   split on ':') and in XML attributes written by FreeSWITCH's preprocessor, so
   ':', '"', '<', '>', '&' and whitespace would break them;
@@ -28,6 +30,7 @@ METHODS = ("repo", "source", "none")
 DEFAULT_METHOD = "repo"
 
 TOKEN = "freeswitch_ha_signalwire_token"
+REPO_AUTH = "freeswitch_ha_repo_auth"
 METHOD = "freeswitch_ha_install_method"
 DSN_SECRETS = ("freeswitch_ha_db_password", "freeswitch_ha_esl_password")
 FORBIDDEN = re.compile(r"[:\"<>&\s]")
@@ -67,14 +70,18 @@ def check(farm):
             method = farm_method
         if (method or DEFAULT_METHOD) == "repo":
             needs_token.append(box)
-    if needs_token:
+    repo_auth = farm_vars.get(REPO_AUTH, True)
+    if not isinstance(repo_auth, bool):
+        problems.append({"host": ALL, "variable": REPO_AUTH, "message": f"{repo_auth!r} is not true or false"})
+    if needs_token and repo_auth is not False:
         token = farm_vars.get(TOKEN)
         who = ", ".join(needs_token)
         if token in (None, ""):
             problems.append({"host": ALL, "variable": TOKEN,
                              "message": f"is required by install method repo ({who}): SignalWire's repository needs a "
                                         "personal access token (put it in a vault file), or set "
-                                        f"{METHOD} to source or none"})
+                                        f"{METHOD} to source or none, or {REPO_AUTH} to false for a "
+                                        "repository without auth"})
         elif not isinstance(token, str):
             problems.append({"host": ALL, "variable": TOKEN, "message": "must be a string"})
         elif is_example_secret(token):

@@ -13,6 +13,13 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_
 TOKEN = "pat_Zk3uV9qLm2Rw8sT1yB4n"
 
 
+@pytest.fixture
+def signalwire_farm(lab_farm):
+    """The lab farm with SignalWire's repository (the lab's own needs no token)."""
+    lab_farm["vars"].pop("freeswitch_ha_repo_auth", None)
+    return lab_farm
+
+
 def _only(problems, host, variable):
     return [p["message"] for p in problems if p["host"] == host and p["variable"] == variable]
 
@@ -29,32 +36,41 @@ def test_sound_settings_are_clean(lab_farm, settings):
     assert checks_freeswitch.check(lab_farm) == []
 
 
-def test_missing_token_with_method_repo(lab_farm):
-    lab_farm["vars"]["freeswitch_ha_install_method"] = "repo"
-    [message] = _only(checks_freeswitch.check(lab_farm), "all", "freeswitch_ha_signalwire_token")
+def test_missing_token_with_method_repo(signalwire_farm):
+    signalwire_farm["vars"]["freeswitch_ha_install_method"] = "repo"
+    [message] = _only(checks_freeswitch.check(signalwire_farm), "all", "freeswitch_ha_signalwire_token")
     assert "is required by install method repo (fs1, fs2, fs3, fs4)" in message
 
 
-def test_missing_token_for_one_host_set_to_repo(lab_farm):
-    lab_farm["vars"]["freeswitch_ha_install_method"] = "none"
-    lab_farm["hosts"]["fs3"]["freeswitch_ha_install_method"] = "repo"
-    [message] = _only(checks_freeswitch.check(lab_farm), "all", "freeswitch_ha_signalwire_token")
+def test_missing_token_for_one_host_set_to_repo(signalwire_farm):
+    signalwire_farm["vars"]["freeswitch_ha_install_method"] = "none"
+    signalwire_farm["hosts"]["fs3"]["freeswitch_ha_install_method"] = "repo"
+    [message] = _only(checks_freeswitch.check(signalwire_farm), "all", "freeswitch_ha_signalwire_token")
     assert "(fs3)" in message
+
+
+def test_a_repository_without_auth_needs_no_token(lab_farm):
+    lab_farm["vars"].update(freeswitch_ha_install_method="repo", freeswitch_ha_repo_auth=False)
+    assert checks_freeswitch.check(lab_farm) == []
+    lab_farm["vars"]["freeswitch_ha_repo_auth"] = True
+    assert _only(checks_freeswitch.check(lab_farm), "all", "freeswitch_ha_signalwire_token")
+    lab_farm["vars"]["freeswitch_ha_repo_auth"] = "no"
+    assert _only(checks_freeswitch.check(lab_farm), "all", "freeswitch_ha_repo_auth") == ["'no' is not true or false"]
 
 
 def test_lab_method_none_needs_no_token(lab_farm):
     assert checks_freeswitch.check(lab_farm) == []
 
 
-def test_unset_method_is_repo_and_needs_a_token(lab_farm):
-    del lab_farm["vars"]["freeswitch_ha_install_method"]
-    assert _only(checks_freeswitch.check(lab_farm), "all", "freeswitch_ha_signalwire_token")
+def test_unset_method_is_repo_and_needs_a_token(signalwire_farm):
+    del signalwire_farm["vars"]["freeswitch_ha_install_method"]
+    assert _only(checks_freeswitch.check(signalwire_farm), "all", "freeswitch_ha_signalwire_token")
 
 
 @pytest.mark.parametrize("token", ["changeme", "example-token", "<your token>"])
-def test_example_token(lab_farm, token):
-    lab_farm["vars"].update(freeswitch_ha_install_method="repo", freeswitch_ha_signalwire_token=token)
-    [message] = _only(checks_freeswitch.check(lab_farm), "all", "freeswitch_ha_signalwire_token")
+def test_example_token(signalwire_farm, token):
+    signalwire_farm["vars"].update(freeswitch_ha_install_method="repo", freeswitch_ha_signalwire_token=token)
+    [message] = _only(checks_freeswitch.check(signalwire_farm), "all", "freeswitch_ha_signalwire_token")
     assert "example value" in message
     assert token not in message
 
