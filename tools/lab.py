@@ -75,6 +75,13 @@ RT_CONTAINER_RUNTIME_US = 5000
 RT_CONTAINER_FLAGS = ["--cpu-rt-period", str(RT_CONTAINER_PERIOD_US), "--cpu-rt-runtime", str(RT_CONTAINER_RUNTIME_US)]
 RT_GROUP = "loadbalancers"
 
+# The lab's FreeSWITCH apt repository (tools/freeswitch_build.py publishes it
+# there), mounted read-only on every FreeSWITCH host: the freeswitch role
+# installs from it with its repo method (file: URIs, no network involved).
+FREESWITCH_GROUP = "freeswitch"
+FREESWITCH_REPO = BUILD / "freeswitch-repo"
+FREESWITCH_REPO_MOUNT = "/srv/fsha-freeswitch-repo"
+
 
 class LabError(Exception):
     """A problem that stops the engine before it changes anything."""
@@ -118,6 +125,7 @@ class LabHost:
     name: str
     address: str
     realtime: bool = False
+    freeswitch: bool = False
 
     @property
     def container(self) -> str:
@@ -130,6 +138,11 @@ class LabPlan:
     subnet: ipaddress.IPv4Network
     release: str
     hosts: tuple[LabHost, ...]
+    # Docker's --cpu-shares for every container of the inventory (None: Docker's
+    # 1024). The FreeSWITCH builder asks for 2, so a build that runs beside the
+    # scenarios takes only the CPU they leave (nice would not: each container is
+    # its own cgroup, and cgroups share the CPU by their shares).
+    cpu_shares: int | None = None
 
 
 def read_inventory(inventory: str, export: bool = False) -> dict:
@@ -164,8 +177,13 @@ def plan_lab(inventory: dict) -> LabPlan:
     if release not in RELEASES:
         raise LabError(f"all: freeswitch_ha_lab_release: {release!r} is not one of {', '.join(RELEASES)}")
     network = common.get("freeswitch_ha_lab_network", "fsha-lab")
+    cpu_shares = common.get("freeswitch_ha_lab_cpu_shares")
+    if cpu_shares is not None and (isinstance(cpu_shares, bool) or not isinstance(cpu_shares, int)
+                                   or not 2 <= cpu_shares <= 262144):
+        raise LabError(f"all: freeswitch_ha_lab_cpu_shares: {cpu_shares!r} is not an integer from 2 to 262144")
     gateway = next(subnet.hosts())
     realtime = group_hosts(inventory, RT_GROUP)
+    freeswitch = group_hosts(inventory, FREESWITCH_GROUP)
     hosts, seen = [], {}
     for name in names:
         address = hostvars.get(name, {}).get("freeswitch_ha_address")
@@ -185,8 +203,8 @@ def plan_lab(inventory: dict) -> LabPlan:
         if str(ip) in seen:
             raise LabError(f"{name}: freeswitch_ha_address: {ip} is already used by {seen[str(ip)]}")
         seen[str(ip)] = name
-        hosts.append(LabHost(name, str(ip), realtime=name in realtime))
-    return LabPlan(network=network, subnet=subnet, release=release, hosts=tuple(hosts))
+        hosts.append(LabHost(name, str(ip), realtime=name in realtime, freeswitch=name in freeswitch))
+    return LabPlan(network=network, subnet=subnet, release=release, hosts=tuple(hosts), cpu_shares=cpu_shares)
 
 
 def group_hosts(inventory: dict, group: str) -> list[str]:
@@ -484,6 +502,7 @@ def container_command(plan: LabPlan, host: LabHost, rt_group_sched: bool) -> lis
         "--label", LABEL, "--label", f"{LABEL}.network={plan.network}",
         "--network", plan.network, "--ip", host.address,
         *CONTAINER_FLAGS,
+        *(["--cpu-shares", str(plan.cpu_shares)] if plan.cpu_shares else []),
         # /dev/fuse for GlusterFS FUSE clients (FreeSWITCH hosts mount the volume).
         *(["--device", "/dev/fuse"] if Path("/dev/fuse").exists() else []),
         *(RT_CONTAINER_FLAGS if host.realtime and rt_group_sched else []),
@@ -492,6 +511,7 @@ def container_command(plan: LabPlan, host: LabHost, rt_group_sched: bool) -> lis
         # are not shared: an empty mounted lists directory looks fresh to
         # apt's cache_valid_time and hides every package.)
         "-v", f"{cache / 'archives'}:/var/cache/apt/archives",
+        *(["-v", f"{FREESWITCH_REPO}:{FREESWITCH_REPO_MOUNT}:ro"] if host.freeswitch else []),
         f"{IMAGE_REPO}:{plan.release}",
     ]
 
@@ -516,6 +536,7 @@ def start_container(plan: LabPlan, host: LabHost) -> None:
         run(["docker", "start", host.container])
         return
     (CACHE / plan.release / host.name / "archives" / "partial").mkdir(parents=True, exist_ok=True)
+    FREESWITCH_REPO.mkdir(parents=True, exist_ok=True)
     run(container_command(plan, host, RT_GROUP_SCHED.exists()))
 
 

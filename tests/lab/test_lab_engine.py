@@ -156,6 +156,33 @@ def test_load_balancers_get_real_time_cpu_and_nothing_else_does():
     assert lab.rt_budget_needed(18) <= lab.RT_ENGINE_RUNTIME_US < lab.rt_budget_needed(19)
 
 
+def test_only_freeswitch_hosts_mount_the_lab_freeswitch_repository():
+    plan = lab.plan_lab(lab.read_inventory(str(ROOT / "inventories" / "lab")))
+    assert {h.name for h in plan.hosts if h.freeswitch} == {"fs1", "fs2", "fs3", "fs4"}
+    mount = f"{lab.FREESWITCH_REPO}:{lab.FREESWITCH_REPO_MOUNT}:ro"
+    for host in plan.hosts:
+        command = lab.container_command(plan, host, rt_group_sched=False)
+        assert (mount in command) == host.freeswitch, host.name
+        if host.freeswitch:
+            assert command[command.index(mount) - 1] == "-v"
+
+
+def test_the_builder_inventory_asks_for_the_smallest_cpu_share():
+    plan = lab.plan_lab(lab.read_inventory(str(ROOT / "tools" / "freeswitch_build" / "inventory")))
+    [builder] = plan.hosts
+    command = lab.container_command(plan, builder, rt_group_sched=False)
+    assert command[command.index("--cpu-shares") + 1] == "2"
+    lab_plan = lab.plan_lab(lab.read_inventory(str(ROOT / "inventories" / "lab")))
+    assert "--cpu-shares" not in lab.container_command(lab_plan, lab_plan.hosts[0], rt_group_sched=False)
+
+
+@pytest.mark.parametrize("shares", [1, 0, True, "2", 300000])
+def test_a_bad_cpu_share_is_refused(shares):
+    inv = inventory({"a": {"freeswitch_ha_address": "172.28.57.5"}}, freeswitch_ha_lab_cpu_shares=shares)
+    with pytest.raises(lab.LabError, match=r"^all: freeswitch_ha_lab_cpu_shares"):
+        lab.plan_lab(inv)
+
+
 def test_load_balancer_group_is_read_through_child_groups():
     inv = inventory({"lb1": {"freeswitch_ha_address": "172.28.57.11"}, "fs1": {"freeswitch_ha_address": "172.28.57.21"}})
     inv["all"]["children"] = ["edge", "ungrouped"]
