@@ -17,9 +17,11 @@ LAB_INVENTORY ?= inventories/lab
 LAB_SECRETS := build/lab-secrets.yml
 COLLECTION_LINK := build/collections/ansible_collections/telephony/freeswitch_ha
 SCENARIOS := $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
+# Scenarios that install the lab's FreeSWITCH package (make freeswitch-repo).
+FREESWITCH_SCENARIOS := freeswitch
 
 .PHONY: help venv collection-link lint yamllint ansible-lint sanity unit molecule test \
-        engine images lab lab-up lab-down lab-secrets bench bench-plan bench-lab bench-site bench-edge bench-vip bench-db bench-storage build docs
+        engine images freeswitch-repo lab lab-up lab-down lab-secrets bench bench-plan bench-lab bench-site bench-edge bench-vip bench-db bench-storage build docs
 
 help:
 	@echo "make test | lint | sanity | unit | molecule | lab | lab-down | bench | bench-plan | build"
@@ -58,7 +60,14 @@ engine: venv
 images: engine
 	$(BIN)/python tools/lab.py image bookworm
 
-molecule: venv collection-link images lab-secrets
+# FreeSWITCH built once from the pinned sources (../shared/vendor/freeswitch-src
+# when present) with the freeswitch role's source method, packed, and
+# published as the lab's apt repository in build/freeswitch-repo; reused while
+# its inputs are unchanged (FORCE=1 builds anyway).
+freeswitch-repo: venv collection-link images
+	$(BIN)/python tools/freeswitch_build.py $(if $(FORCE),--force)
+
+molecule: venv collection-link images lab-secrets freeswitch-repo
 	@if [ -z "$(SCENARIOS)" ]; then echo "molecule: no scenarios found" >&2; exit 1; fi
 	@for s in $(SCENARIOS); do \
 	  echo "=== molecule scenario $$s"; start=$$(date +%s); \
@@ -66,7 +75,12 @@ molecule: venv collection-link images lab-secrets
 	  echo "=== molecule scenario $$s passed in $$(( $$(date +%s) - start )) s"; \
 	done
 
-test: lint sanity unit molecule
+# lint, sanity, unit and the scenarios without FreeSWITCH run while the
+# FreeSWITCH package builds (or is reused); then the FreeSWITCH scenarios.
+# Phase times: printed at the end and in build/test-phases.json.
+test: venv collection-link images lab-secrets
+	@if [ -z "$(SCENARIOS)" ]; then echo "test: no Molecule scenarios found" >&2; exit 1; fi
+	$(BIN)/python tools/test_phases.py --scenarios $(SCENARIOS) --freeswitch-scenarios $(FREESWITCH_SCENARIOS)
 
 # Lab secrets are generated once per checkout, never committed.
 $(LAB_SECRETS): | venv

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import testinfra
+
 import pytest
 
 from conftest import db_password
@@ -129,7 +131,92 @@ def test_isql_reaches_the_freeswitch_tables_through_the_dsn(fs):
     assert TABLES <= {line.strip() for line in out.stdout.splitlines()}
 
 
-def test_no_freeswitch_here_and_the_role_says_so(fs):
-    # install method none in the lab: no binary, no unit; nothing pretends otherwise
-    assert not fs.file("/usr/bin/freeswitch").exists
-    assert fs.run("systemctl is-active freeswitch.service").stdout.strip() != "active"
+def test_freeswitch_comes_from_the_lab_repository(fs):
+    # the role's repo method, from the lab's own signed repository (no token: SignalWire's flow is not exercised)
+    policy = fs.check_output("apt-cache policy freeswitch-lab")
+    assert "500 file:/srv/fsha-freeswitch-repo bookworm/main" in policy
+    assert fs.package("freeswitch-lab").is_installed
+    sources = fs.file("/etc/apt/sources.list.d/freeswitch.sources").content_string
+    assert "Signed-By: /usr/share/keyrings/fsha-lab-freeswitch.gpg" in sources and "trusted" not in sources.lower()
+    assert not fs.file("/etc/apt/auth.conf.d/freeswitch-signalwire.conf").exists
+    assert fs.check_output("freeswitch -version").startswith("FreeSWITCH version: 1.10.12")
+    for module in ("mod_sofia", "mod_verto", "mod_opus", "mod_spandsp", "mod_tone_stream"):
+        assert fs.file(f"/usr/lib/freeswitch/mod/{module}.so").exists
+
+
+def test_freeswitch_runs_as_its_pinned_user_with_normal_scheduling(fs):
+    assert (fs.user("freeswitch").uid, fs.group("freeswitch").gid) == (930, 930)
+    pid = fs.check_output("systemctl show --property=MainPID --value freeswitch.service")
+    assert fs.check_output(f"ps -o user:20=,class= -p {pid}").split() == ["freeswitch", "TS"]
+    # the packaged unit's chown -R at start is cleared: the configuration stays root's
+    assert fs.file(f"{CONF}/autoload_configs/switch.conf.xml").user == "root"
+
+
+def test_the_farm_profile_runs_on_the_shared_database(fs):
+    status = fs.check_output("fs_cli -x 'sofia status'")
+    assert re.search(r"farm_fsw1\s+profile\s+sip:mod_sofia@172\.28\.66\.21:5060\s+RUNNING", status), status
+    handles = fs.check_output("fs_cli -x 'db_cache status'")
+    assert "Type: ODBC" in handles
+    # mod_verto's json store is in the farm database too, not in a local SQLite file
+    assert "CORE_DB" not in handles, handles
+
+
+def test_fs_cli_reads_the_event_socket_password_from_a_root_only_file(fs):
+    conf = fs.file("/etc/fs_cli.conf")
+    assert (conf.user, conf.group, conf.mode) == ("root", "root", 0o600)
+    assert "+OK" in fs.check_output("fs_cli -x 'reloadxml'")
+    # no process carries the password in its arguments (read from the file: this check's own command has none)
+    read = "<(sed -n 's/^password => //p' /etc/fs_cli.conf)"
+    assert fs.run("bash -c %s", "test -n \"$(sed -n 's/^password => //p' /etc/fs_cli.conf)\"").rc == 0
+    found = fs.run("bash -c %s", f"grep -lF -f {read} /proc/[0-9]*/cmdline")
+    assert found.rc == 1 and found.stdout.strip() == "", found.stdout
+
+
+def test_the_start_logged_no_error_but_the_plain_ws_certificate(fs):
+    since = fs.check_output("date -d \"$(systemctl show --property=ExecMainStartTimestamp --value freeswitch)\" "
+                            "'+%Y-%m-%d %H:%M:%S'")
+    errors = fs.run("awk -v since=%s 'substr($0, 1, 19) >= since && / \\[(ERR|CRIT|ALERT)\\] /' "
+                    "/var/log/freeswitch/freeswitch.log", since).stdout.splitlines()
+    # mod_verto sets up TLS for every profile; this scenario runs verto without TLS
+    assert [e for e in errors if "SUPPLIED CERT FILE NOT FOUND" not in e] == []
+
+
+@pytest.fixture
+def caller(host):
+    if "databases" not in host.ansible.get_variables()["group_names"]:
+        pytest.skip("the test caller (fswdb) only")
+    return host
+
+
+def sessions_since_startup(box):
+    return int(re.search(r"(\d+) session\(s\) since startup", box.check_output("fs_cli -x status")).group(1))
+
+
+def test_calls_are_answered_by_freeswitch_with_real_rtp(caller):
+    box = testinfra.get_host("docker://fsha-fsw1")
+    before = sessions_since_startup(box)
+    caller.run("rm -f /tmp/fsha-rtp.pcap /tmp/fsha-call.msg")
+    # RTP from fsw1's own range (the plan's 16384-17383) towards the caller, while SIPp (from the tenant VIP,
+    # the address the farm profile trusts) places 3 calls of 3 s to the tone extension and echoes the media
+    capture = caller.run("timeout 25 tcpdump -i eth0 -n -U -w /tmp/fsha-rtp.pcap "
+                         "'udp and src host 172.28.66.21 and src portrange 16384-17383' >/dev/null 2>&1 & "
+                         "sleep 1; sipp 172.28.66.21:5060 -sn uac -s 9197 -i 172.28.66.100 -p 5099 -m 3 -r 1 "
+                         "-d 3000 -rtp_echo -timeout 20 -nostdin -trace_msg -message_file /tmp/fsha-call.msg; "
+                         "rc=$?; sleep 1; pkill -INT tcpdump; sleep 1; exit $rc")
+    assert capture.rc == 0, capture.stdout[-2000:] + capture.stderr[-2000:]
+    messages = caller.file("/tmp/fsha-call.msg").content_string
+    assert messages.count("SIP/2.0 200 OK") >= 3
+    assert "User-Agent: FreeSWITCH fsw1" in messages
+    packets = int(caller.check_output("tcpdump -r /tmp/fsha-rtp.pcap -n 2>/dev/null | wc -l"))
+    assert packets > 3 * 3 * 25, f"only {packets} RTP packets from fsw1 in 3 calls of 3 s"
+    assert sessions_since_startup(box) - before == 3
+
+
+def test_freeswitch_rows_are_in_the_farm_database(caller):
+    query = "SELECT count(*) FROM interfaces WHERE hostname = 'fsw1'"
+    out = caller.check_output("su postgres -c \"psql -At -d freeswitch -c \\\"%s\\\"\"" % query)
+    assert int(out) > 100
+    # the farm profile's registration in FreeSWITCH's core tables, by the same switchname
+    out = caller.check_output("su postgres -c \"psql -At -d freeswitch -c \\\"SELECT count(*) FROM complete "
+                              "WHERE hostname = 'fsw1'\\\"\"")
+    assert int(out) > 0
