@@ -157,6 +157,11 @@ CASES = [
     ("group_tenant_without_router_id", _group_tenant_without_router_id,
      "tenant_alpha", "freeswitch_ha_tenant.vrrp_router_id", "needs a VRRP router id"),
     ("internal_vip_missing", _no_internal_vip, "all", "freeswitch_ha_internal_vip", "is required"),
+    # misspelled on purpose (tests/unit/plugins/plugin_utils/test_farm_settings.py MISSPELLED_ON_PURPOSE)
+    ("unknown_host_variable", _set_host("fs1", "freeswitch_ha_max_sesions", 300),
+     "fs1", "freeswitch_ha_max_sesions", "did you mean freeswitch_ha_max_sessions?"),
+    ("unknown_farm_variable", _set_var("freeswitch_ha_rtp_pol", "20000-29999"),
+     "all", "freeswitch_ha_rtp_pol", "did you mean freeswitch_ha_rtp_pool?"),
 ]
 
 

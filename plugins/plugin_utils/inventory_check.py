@@ -21,6 +21,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import che
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_freeswitch
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_storage
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_verto
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import farm_settings
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.ports import (
     PORT_MAX,
@@ -426,6 +427,8 @@ def inventory_check(farm):
     hosts = farm.get("hosts") or {}
     groups = farm.get("groups") or {}
     farm_vars = farm.get("vars") or {}
+    # unknown names first: they explain why a default applied where the operator meant a value
+    problems.extend(farm_settings.check(farm))
     network = _network(farm_vars, problems)
     _check_secrets(farm_vars, problems)
     _check_groups(groups, problems)
