@@ -13,11 +13,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_
     format_problems,
     inventory_check,
 )
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import (
-    DEFAULT_MIN_PORTS,
-    DEFAULT_POOL,
-    plan_rtp_ranges,
-)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import farm_rtp_ranges
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import (
     plan_tenant_partitions,
 )
@@ -30,18 +26,6 @@ HOST_VARS = (
     "freeswitch_ha_rtp_range", "freeswitch_ha_switchname", "freeswitch_ha_verto_port", "freeswitch_ha_tenant",
     "freeswitch_ha_install_method", "freeswitch_ha_storage_brick_root",
 )
-
-
-def farm_rtp_ranges(farm):
-    """RTP ranges of the farm's FreeSWITCH boxes, in freeswitch group order."""
-    farm_vars = farm.get("vars") or {}
-    hosts = farm.get("hosts") or {}
-    boxes = list((farm.get("groups") or {}).get("freeswitch") or [])
-    return plan_rtp_ranges(
-        {box: (hosts.get(box) or {}).get("freeswitch_ha_rtp_range") for box in boxes},
-        farm_vars.get("freeswitch_ha_rtp_pool", DEFAULT_POOL),
-        farm_vars.get("freeswitch_ha_rtp_min_ports", DEFAULT_MIN_PORTS),
-    )
 
 
 def plan_farm(farm, check=True):

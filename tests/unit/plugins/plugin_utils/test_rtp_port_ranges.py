@@ -8,6 +8,10 @@ from hypothesis import strategies as st
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import (
+    DEFAULT_MIN_PORTS,
+    DEFAULT_POOL,
+    farm_rtp_problems,
+    farm_rtp_ranges,
     plan_rtp_ranges,
     pool_slots,
 )
@@ -113,3 +117,44 @@ def test_appending_hosts_never_moves_existing_ranges(farm, newcomers):
         return
     for host, r in before.items():
         assert after[host] == r
+
+
+def _farm(overrides, pool="16384-20383", min_ports=1000):
+    boxes = ["fs1", "fs2", "fs3", "fs4", "fs5"]
+    return {"hosts": {box: ({"freeswitch_ha_rtp_range": overrides[box]} if box in overrides else {}) for box in boxes},
+            "groups": {"freeswitch": boxes},
+            "vars": {"freeswitch_ha_rtp_pool": pool, "freeswitch_ha_rtp_min_ports": min_ports}}
+
+
+def test_preflight_lists_every_problem_the_planner_stops_at():
+    # one allocator: the planner raises the first of the problems the preflight lists
+    farm = _farm({"fs1": "30001-31000", "fs2": "30000-30999", "fs3": "30500-31499"}, pool="16384-17383")
+    problems = farm_rtp_problems(farm)
+    assert [(p["host"], p["variable"]) for p in problems] == [
+        ("fs1", "freeswitch_ha_rtp_range"), ("fs3", "freeswitch_ha_rtp_range"), ("fs5", "freeswitch_ha_rtp_range")]
+    assert "even port" in problems[0]["message"]
+    assert problems[1]["message"] == "30500-31499 overlaps fs2's RTP range 30000-30999"
+    assert "no free slot of 1000 ports" in problems[2]["message"]
+    with pytest.raises(PlanError) as info:
+        farm_rtp_ranges(farm)
+    assert str(info.value) == f"fs1: {problems[0]['message']}"
+
+
+def test_preflight_and_planner_read_the_same_defaults():
+    farm = _farm({})
+    del farm["vars"]["freeswitch_ha_rtp_pool"], farm["vars"]["freeswitch_ha_rtp_min_ports"]
+    assert farm_rtp_problems(farm) == []
+    assert farm_rtp_ranges(farm) == plan_rtp_ranges(farm["groups"]["freeswitch"], DEFAULT_POOL, DEFAULT_MIN_PORTS)
+
+
+@pytest.mark.parametrize(("variable", "value", "fragment"), [
+    ("freeswitch_ha_rtp_min_ports", 1, "must be an integer of at least 2"),
+    ("freeswitch_ha_rtp_min_ports", True, "must be an integer of at least 2"),
+    ("freeswitch_ha_rtp_pool", "1000-9999", "outside 1024-65535"),
+])
+def test_bounds_refused_by_both(variable, value, fragment):
+    farm = _farm({})
+    farm["vars"][variable] = value
+    assert any(p["variable"] == variable and fragment in p["message"] for p in farm_rtp_problems(farm))
+    with pytest.raises(PlanError):
+        farm_rtp_ranges(farm)
