@@ -34,6 +34,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_edg
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_freeswitch import DEFAULT_METHOD
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_storage import DEFAULT_REPLICA
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import (
+    ALLOW_MOVING_VAR,
     DEFAULT_MIN_PORTS,
     DEFAULT_POOL,
 )
@@ -78,6 +79,8 @@ SETTINGS = {
     "freeswitch_ha_rtp_min_ports": Setting(DEFAULT_MIN_PORTS, "farm", "size of each box's RTP slot (rounded up to "
                                                                       "an even number)"),
     "freeswitch_ha_rtp_range": Setting(NO_DEFAULT, "host", "a box's pinned RTP range (default: its pool slot)"),
+    ALLOW_MOVING_VAR: Setting(False, "farm", "accept a freeswitch_ha_rtp_range pinned over pool slots other boxes "
+                                             "would get, which moves their RTP ranges"),
     "freeswitch_ha_verto_port": Setting(DEFAULT_LOCAL_VERTO_PORT, "host", "the box's local verto port"),
     "freeswitch_ha_verto_tls": Setting(True, "farm", "verto over TLS on the boxes"),
     "freeswitch_ha_relay_networks": Setting([], "farm", "networks FreeSWITCH treats as local besides the farm "

@@ -14,7 +14,9 @@ the even port, RTCP on the odd one).
 
 The planner (``plan_rtp_ranges``, ``farm_rtp_ranges``) and the preflight
 (``farm_rtp_problems``) both go through ``_allocate``, so the slot rule and the
-RTP bounds are written once.
+RTP bounds are written once. The preflight also refuses, unless
+``freeswitch_ha_rtp_allow_moving_ranges`` is true, an override that moves
+other boxes' ranges (``moved_by_overrides``).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ OVERRIDE_VAR = "freeswitch_ha_rtp_range"
 POOL_VAR = "freeswitch_ha_rtp_pool"
 MIN_PORTS_VAR = "freeswitch_ha_rtp_min_ports"
 ENGINE_VAR = "freeswitch_ha_rtpengine_ports"
+ALLOW_MOVING_VAR = "freeswitch_ha_rtp_allow_moving_ranges"
 ALL = "all"
 
 
@@ -172,6 +175,29 @@ def plan_rtp_ranges(nodes, pool=DEFAULT_POOL, min_ports=DEFAULT_MIN_PORTS, slot_
     return ranges
 
 
+def moved_by_overrides(items, slots, pins):
+    """{override host: [(box, range without the override, range with it)]} of the boxes it moves.
+
+    The preflight does not know which ranges are in use today, so a box
+    counts as moved by an override only when its range differs both from the
+    farm without the overridden host (the host is new) and from the farm where
+    that host takes its pool slot (the override is new). Either way the box's
+    range changes: the override lies over a slot the box would get.
+    """
+    pool_names = [name for name, override in items if override is None]
+    actual = _slot_spans(pool_names, slots, list(pins.values()))
+    moved = {}
+    for host in pins:
+        others = [other for name, other in pins.items() if name != host]
+        without_host = _slot_spans(pool_names, slots, others)
+        host_in_pool = _slot_spans([name for name, override in items if override is None or name == host], slots, others)
+        boxes = [(box, without_host[box], actual[box]) for box in pool_names
+                 if actual[box] != without_host[box] and actual[box] != host_in_pool[box]]
+        if boxes:
+            moved[host] = boxes
+    return moved
+
+
 def _farm_rtp(farm):
     """(items, pool, min_ports) of the farm's FreeSWITCH boxes in freeswitch group order."""
     farm_vars = farm.get("vars") or {}
@@ -184,6 +210,10 @@ def _farm_rtp(farm):
 def farm_rtp_ranges(farm):
     """RTP ranges of the farm's FreeSWITCH boxes, in freeswitch group order (PlanError when impossible)."""
     return plan_rtp_ranges(*_farm_rtp(farm))
+
+
+def _span_text(span):
+    return f"{span[0]}-{span[1]}" if span else "none"
 
 
 def farm_rtp_problems(farm):
@@ -208,11 +238,22 @@ def farm_rtp_problems(farm):
             slots = pool_slots(pool, min_ports)
     except PlanError as exc:
         add(ALL, POOL_VAR, f"{exc} (must be 'start-end' within {PORT_MIN}-{PORT_MAX})")
-    ranges, found, dummy = _allocate(items, slots, min_ports or MIN_PORTS_FLOOR, pool)
+    ranges, found, pins = _allocate(items, slots, min_ports or MIN_PORTS_FLOOR, pool)
     for name, problem in found:
         add(name, OVERRIDE_VAR, problem)
+    allow = farm_vars.get(ALLOW_MOVING_VAR, False)
+    if not isinstance(allow, bool):
+        add(ALL, ALLOW_MOVING_VAR, f"{allow!r} must be true or false")
+        allow = False  # a value that is not a plain yes is no consent
     if slots is None:
         return problems
+    if not allow:
+        for host, boxes in moved_by_overrides(items, slots, pins).items():
+            moves = ", ".join(f"{box} {_span_text(before)} -> {_span_text(after)}" for box, before, after in boxes)
+            add(host, OVERRIDE_VAR,
+                f"{_span_text(pins[host])} lies over pool slots other boxes would get and moves the RTP ranges of "
+                f"{', '.join(box for box, dummy, dummy in boxes)} ({moves}): pin a range clear of them, or set "
+                f"{ALLOW_MOVING_VAR}: true to move them")
     engine = farm_vars.get(ENGINE_VAR)
     if engine is not None:
         try:

@@ -158,3 +158,60 @@ def test_bounds_refused_by_both(variable, value, fragment):
     assert any(p["variable"] == variable and fragment in p["message"] for p in farm_rtp_problems(farm))
     with pytest.raises(PlanError):
         farm_rtp_ranges(farm)
+
+
+def _lab_like(overrides, **farm_vars):
+    farm = _farm(overrides, pool="16384-32767")
+    farm["vars"].update(farm_vars)
+    return farm
+
+
+def test_pin_over_other_boxes_slots_is_refused_naming_them():
+    # fs5 takes fs1's slot: without the pin fs1..fs4 hold the first four slots, with it each moves one up
+    problems = farm_rtp_problems(_lab_like({"fs5": "16384-17383"}))
+    assert problems == [{"host": "fs5", "variable": "freeswitch_ha_rtp_range", "message":
+                         "16384-17383 lies over pool slots other boxes would get and moves the RTP ranges of "
+                         "fs1, fs2, fs3, fs4 (fs1 16384-17383 -> 17384-18383, fs2 17384-18383 -> 18384-19383, "
+                         "fs3 18384-19383 -> 19384-20383, fs4 19384-20383 -> 20384-21383): pin a range clear of "
+                         "them, or set freeswitch_ha_rtp_allow_moving_ranges: true to move them"}]
+
+
+def test_moving_ranges_explicitly_allowed_plans_as_before():
+    farm = _lab_like({"fs5": "16384-17383"}, freeswitch_ha_rtp_allow_moving_ranges=True)
+    assert farm_rtp_problems(farm) == []
+    ranges = farm_rtp_ranges(farm)
+    assert [ranges[box]["start"] for box in ("fs1", "fs2", "fs3", "fs4", "fs5")] == [17384, 18384, 19384, 20384, 16384]
+
+
+@pytest.mark.parametrize("overrides", [
+    {"fs2": "17384-18383"},  # fs2 pinned to the slot it has: nobody moves
+    {"fs5": "30000-31999"},  # beyond the slots in use (inventories/example pins like this)
+    {"fs5": "40000-40999"},  # outside the pool
+    {"fs1": "16384-17383", "fs2": "17384-18383"},
+])
+def test_pins_that_move_nobody_are_accepted(overrides):
+    farm = _lab_like(overrides)
+    assert farm_rtp_problems(farm) == []
+    unpinned = farm_rtp_ranges(_lab_like({}))
+    ranges = farm_rtp_ranges(farm)
+    if set(overrides) <= {"fs1", "fs2"}:
+        assert ranges == {box: dict(span, source="override" if box in overrides else "pool")
+                          for box, span in unpinned.items()}
+    else:
+        assert {box: ranges[box] for box in ("fs1", "fs2", "fs3", "fs4")} == {
+            box: unpinned[box] for box in ("fs1", "fs2", "fs3", "fs4")}
+
+
+def test_a_middle_box_pinned_outside_the_pool_is_accepted():
+    # fs3..fs5 slide down one slot compared with fs2 in the pool, but not compared with a farm where fs2
+    # is a new box: the preflight cannot tell which is today's farm, so it refuses only what moves either way
+    farm = _lab_like({"fs2": "40000-40999"})
+    assert farm_rtp_problems(farm) == []
+    assert farm_rtp_ranges(farm)["fs3"]["start"] == 17384
+
+
+def test_allow_moving_must_be_a_boolean_and_a_wrong_one_allows_nothing():
+    problems = farm_rtp_problems(_lab_like({"fs5": "16384-17383"}, freeswitch_ha_rtp_allow_moving_ranges="yes"))
+    assert [(p["host"], p["variable"]) for p in problems] == [
+        ("all", "freeswitch_ha_rtp_allow_moving_ranges"), ("fs5", "freeswitch_ha_rtp_range")]
+    assert problems[0]["message"] == "'yes' must be true or false"
