@@ -147,6 +147,8 @@ CASES = [
      "fs1", "freeswitch_ha_verto_port", "not a TCP port"),
     ("unknown_dispatcher_algorithm", _set_tenant("alpha", "dispatcher_algorithm", "least_cost"),
      "all", "freeswitch_ha_tenants.alpha.dispatcher_algorithm", "unknown algorithm 'least_cost'"),
+    ("dispatcher_algorithm_not_a_string", _set_tenant("alpha", "dispatcher_algorithm", ["weighted"]),
+     "all", "freeswitch_ha_tenants.alpha.dispatcher_algorithm", "unknown algorithm ['weighted']"),
     ("call_load_without_max_sessions", _call_load_without_max_sessions,
      "fs4", "freeswitch_ha_max_sessions", "call_load"),
     ("duplicate_sip_domain", _set_tenant("beta", "sip_domains", ["alpha.lab.invalid"]),

@@ -234,7 +234,7 @@ def _check_tenants(farm, hosts, groups, network, addresses, problems):
             if vip is not None and vip in addresses:
                 problems.add(host, prefix + "vip", f"VIP {vip} is already {addresses[vip]}'s host address")
         algorithm = settings.get("dispatcher_algorithm", "round_robin")
-        if algorithm not in ALGORITHMS:
+        if not isinstance(algorithm, str) or algorithm not in ALGORITHMS:
             problems.add(host, prefix + "dispatcher_algorithm",
                          f"unknown algorithm {algorithm!r} (one of {', '.join(ALGORITHMS)})")
         if "dispatcher_set" in settings:
