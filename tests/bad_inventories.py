@@ -95,6 +95,10 @@ CASES = [
      "all", "freeswitch_ha_rtp_pool", "outside 1024-65535"),
     ("rtp_pool_exhausted", _set_var("freeswitch_ha_rtp_pool", "16384-18383"),
      "fs3", "freeswitch_ha_rtp_range", "no free slot"),
+    ("rtp_pin_moves_other_ranges", _set_host("fs4", "freeswitch_ha_rtp_range", "16384-17383"),
+     "fs4", "freeswitch_ha_rtp_range", "moves the RTP ranges of fs1, fs2, fs3"),
+    ("rtp_allow_moving_not_a_bool", _set_var("freeswitch_ha_rtp_allow_moving_ranges", "yes"),
+     "all", "freeswitch_ha_rtp_allow_moving_ranges", "must be true or false"),
     ("rtp_range_hits_rtpengine", _set_host("fs4", "freeswitch_ha_rtp_range", "40000-40999"),
      "fs4", "freeswitch_ha_rtp_range", "collides with rtpengine"),
     ("rtpengine_overlaps_pool", _set_var("freeswitch_ha_rtpengine_ports", "30000-34999"),
@@ -143,6 +147,8 @@ CASES = [
      "fs1", "freeswitch_ha_verto_port", "not a TCP port"),
     ("unknown_dispatcher_algorithm", _set_tenant("alpha", "dispatcher_algorithm", "least_cost"),
      "all", "freeswitch_ha_tenants.alpha.dispatcher_algorithm", "unknown algorithm 'least_cost'"),
+    ("dispatcher_algorithm_not_a_string", _set_tenant("alpha", "dispatcher_algorithm", ["weighted"]),
+     "all", "freeswitch_ha_tenants.alpha.dispatcher_algorithm", "unknown algorithm ['weighted']"),
     ("call_load_without_max_sessions", _call_load_without_max_sessions,
      "fs4", "freeswitch_ha_max_sessions", "call_load"),
     ("duplicate_sip_domain", _set_tenant("beta", "sip_domains", ["alpha.lab.invalid"]),
@@ -157,6 +163,11 @@ CASES = [
     ("group_tenant_without_router_id", _group_tenant_without_router_id,
      "tenant_alpha", "freeswitch_ha_tenant.vrrp_router_id", "needs a VRRP router id"),
     ("internal_vip_missing", _no_internal_vip, "all", "freeswitch_ha_internal_vip", "is required"),
+    # misspelled on purpose (tests/unit/plugins/plugin_utils/test_farm_settings.py MISSPELLED_ON_PURPOSE)
+    ("unknown_host_variable", _set_host("fs1", "freeswitch_ha_max_sesions", 300),
+     "fs1", "freeswitch_ha_max_sesions", "did you mean freeswitch_ha_max_sessions?"),
+    ("unknown_farm_variable", _set_var("freeswitch_ha_rtp_pol", "20000-29999"),
+     "all", "freeswitch_ha_rtp_pol", "did you mean freeswitch_ha_rtp_pool?"),
 ]
 
 

@@ -12,10 +12,11 @@ short_description: Every problem of the farm's inventory at once
 description:
   - Checks the whole inventory picture and returns every problem, never only the first one, each naming the
     host (C(all) for farm-wide variables, the group for group membership) and the variable.
-  - Covers addresses, group sizes, secrets (missing or left at an example value; values are never quoted),
-    capacities, switchnames, RTP pool and ranges (overlap, size, alignment, 1024-65535, rtpengine
-    collision), tenants (boxes, LB pair, SIP domains, VIP inside the farm network, dispatcher algorithm and
-    set), VRRP router ids and verto ports.
+  - Covers unknown C(freeswitch_ha_*) variables (naming the closest known one), addresses, group sizes,
+    secrets (missing or left at an example value; values are never quoted), capacities, switchnames, RTP pool
+    and ranges (overlap, size, alignment, 1024-65535, rtpengine collision, a C(freeswitch_ha_rtp_range) that
+    moves other boxes' ranges unless C(freeswitch_ha_rtp_allow_moving_ranges) is true), tenants (boxes, LB pair,
+    SIP domains, VIP inside the farm network, dispatcher algorithm and set), VRRP router ids and verto ports.
   - The farm network is C(freeswitch_ha_network), or C(freeswitch_ha_lab_subnet) in the lab.
 options:
   _input:

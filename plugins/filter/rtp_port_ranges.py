@@ -56,10 +56,14 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import plan_rtp_ranges
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import (
+    DEFAULT_MIN_PORTS,
+    DEFAULT_POOL,
+    plan_rtp_ranges,
+)
 
 
-def _rtp_port_ranges(nodes, pool="16384-32767", min_ports=1000, slot_ports=None):
+def _rtp_port_ranges(nodes, pool=DEFAULT_POOL, min_ports=DEFAULT_MIN_PORTS, slot_ports=None):
     try:
         return plan_rtp_ranges(nodes, pool, min_ports, slot_ports)
     except PlanError as exc:

@@ -22,11 +22,7 @@ from __future__ import annotations
 import ipaddress
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import (
-    DEFAULT_MIN_PORTS,
-    DEFAULT_POOL,
-    plan_rtp_ranges,
-)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import farm_rtp_ranges
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import tenant_definitions
 
 ALL = "all"
@@ -81,15 +77,9 @@ def _check_settings(farm_vars):
 
 
 def _check_rtp_sip(farm):
-    farm_vars = farm.get("vars") or {}
     hosts = farm.get("hosts") or {}
-    boxes = list((farm.get("groups") or {}).get("freeswitch") or [])
     try:
-        ranges = plan_rtp_ranges(
-            {box: (hosts.get(box) or {}).get("freeswitch_ha_rtp_range") for box in boxes},
-            farm_vars.get("freeswitch_ha_rtp_pool", DEFAULT_POOL),
-            farm_vars.get("freeswitch_ha_rtp_min_ports", DEFAULT_MIN_PORTS),
-        )
+        ranges = farm_rtp_ranges(farm)
     except (PlanError, TypeError, ValueError):
         return []  # inventory_check reports bad ranges and pools
     problems = []

@@ -8,15 +8,12 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.dispatcher
     plan_dispatcher_weights,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_settings import is_unknown
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import (
     format_problems,
     inventory_check,
 )
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import (
-    DEFAULT_MIN_PORTS,
-    DEFAULT_POOL,
-    plan_rtp_ranges,
-)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import farm_rtp_ranges
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import (
     plan_tenant_partitions,
 )
@@ -29,18 +26,6 @@ HOST_VARS = (
     "freeswitch_ha_rtp_range", "freeswitch_ha_switchname", "freeswitch_ha_verto_port", "freeswitch_ha_tenant",
     "freeswitch_ha_install_method", "freeswitch_ha_storage_brick_root",
 )
-
-
-def farm_rtp_ranges(farm):
-    """RTP ranges of the farm's FreeSWITCH boxes, in freeswitch group order."""
-    farm_vars = farm.get("vars") or {}
-    hosts = farm.get("hosts") or {}
-    boxes = list((farm.get("groups") or {}).get("freeswitch") or [])
-    return plan_rtp_ranges(
-        {box: (hosts.get(box) or {}).get("freeswitch_ha_rtp_range") for box in boxes},
-        farm_vars.get("freeswitch_ha_rtp_pool", DEFAULT_POOL),
-        farm_vars.get("freeswitch_ha_rtp_min_ports", DEFAULT_MIN_PORTS),
-    )
 
 
 def plan_farm(farm, check=True):
@@ -76,8 +61,14 @@ def farm_inventory(groups, hostvars, farm_vars=None):
     """The inventory picture from Ansible's ``groups`` and ``hostvars``.
 
     Only the freeswitch_ha_* host variables the plan reads are copied (never a
-    secret); ``farm_vars`` are the farm-wide freeswitch_ha_* variables.
+    secret); ``farm_vars`` are the farm-wide freeswitch_ha_* variables. A host's
+    freeswitch_ha_* name the collection does not know (farm_settings) is kept
+    with the value None, so the preflight can name it: its value is not
+    copied, since it may be a misspelled secret. Such a name that is only
+    inherited from ``farm_vars`` (same value) is left to the farm-wide
+    picture, so it is reported once, not once per host.
     """
+    farm_vars = farm_vars or {}
     hosts = {}
     seen = []
     for members in (groups or {}).values():
@@ -92,8 +83,12 @@ def farm_inventory(groups, hostvars, farm_vars=None):
         except KeyError:
             source = {}
         picture[host] = {var: source[var] for var in HOST_VARS if var in source}
+        picture[host].update({
+            name: None for name in source
+            if is_unknown(name) and not (name in farm_vars and source[name] == farm_vars[name])
+        })
     return {
         "hosts": picture,
         "groups": {str(g): list(m or []) for g, m in (groups or {}).items()},
-        "vars": {k: v for k, v in (farm_vars or {}).items() if str(k).startswith("freeswitch_ha_")},
+        "vars": {k: v for k, v in farm_vars.items() if str(k).startswith("freeswitch_ha_")},
     }

@@ -21,21 +21,14 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import che
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_freeswitch
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_storage
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_verto
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import farm_settings
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.ports import (
     PORT_MAX,
     PORT_MIN,
-    as_int,
     as_ip,
-    overlaps,
-    parse_port_range,
 )
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import (
-    DEFAULT_MIN_PORTS,
-    DEFAULT_POOL,
-    check_override,
-    pool_slots,
-)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import farm_rtp_problems
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.secrets import is_example_secret
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import (
     ALGORITHMS,
@@ -168,87 +161,6 @@ def _check_freeswitch(hosts, boxes, problems):
                 problems.add(box, "freeswitch_ha_verto_port", f"{port!r} is not a TCP port (1-65535)")
 
 
-def _check_rtp(farm_vars, hosts, boxes, problems):
-    """Return {box: (start, end, variable)} of every range that could be planned."""
-    pool_value = farm_vars.get("freeswitch_ha_rtp_pool", DEFAULT_POOL)
-    min_value = farm_vars.get("freeswitch_ha_rtp_min_ports", DEFAULT_MIN_PORTS)
-    min_ports = None
-    try:
-        min_ports = as_int(min_value, "minimum")
-        if min_ports < 2:
-            raise PlanError("below 2")
-    except PlanError:
-        problems.add(ALL, "freeswitch_ha_rtp_min_ports", f"{min_value!r} must be an integer of at least 2")
-        min_ports = None
-    slots = None
-    try:
-        parse_port_range(pool_value, "RTP pool")
-        if min_ports is not None:
-            slots = pool_slots(pool_value, min_ports)
-    except PlanError as exc:
-        problems.add(ALL, "freeswitch_ha_rtp_pool", f"{exc} (must be 'start-end' within {PORT_MIN}-{PORT_MAX})")
-    ranges = {}
-    reserved = []
-    for box in boxes:
-        override = (hosts.get(box) or {}).get("freeswitch_ha_rtp_range")
-        if override is None:
-            continue
-        try:
-            span = check_override(box, override, min_ports or 2)
-        except PlanError as exc:
-            problems.add(box, "freeswitch_ha_rtp_range", str(exc).split(": ", 1)[1])
-            continue
-        reserved.append((span, box))
-        ranges[box] = (span[0], span[1], "freeswitch_ha_rtp_range")
-    # sweep the overrides once (sorted by start) to report every overlap
-    widest = None
-    for span, box in sorted(reserved):
-        if widest is not None and span[0] <= widest[0][1]:
-            other = widest[1]
-            problems.add(box, "freeswitch_ha_rtp_range",
-                         f"{span[0]}-{span[1]} overlaps {other}'s RTP range {widest[0][0]}-{widest[0][1]}")
-        if widest is None or span[1] > widest[0][1]:
-            widest = (span, box)
-    if slots is None:
-        return ranges
-    first, size, count = slots
-    reserved_spans = sorted(span for span, dummy in reserved)
-    slot = 0
-    for box in boxes:
-        if (hosts.get(box) or {}).get("freeswitch_ha_rtp_range") is not None:
-            continue
-        span = None
-        while slot < count:
-            candidate = (first + slot * size, first + (slot + 1) * size - 1)
-            slot += 1
-            if not any(overlaps(candidate, taken) for taken in reserved_spans):
-                span = candidate
-                break
-        if span is None:
-            problems.add(box, "freeswitch_ha_rtp_range",
-                         f"the RTP pool {pool_value} has no free slot of {size} ports left for this host: "
-                         "enlarge freeswitch_ha_rtp_pool, lower freeswitch_ha_rtp_min_ports or set an override")
-            continue
-        ranges[box] = (span[0], span[1], None)
-    engine = farm_vars.get("freeswitch_ha_rtpengine_ports")
-    if engine is not None:
-        try:
-            engine_span = parse_port_range(engine, "rtpengine port range")
-        except PlanError as exc:
-            problems.add(ALL, "freeswitch_ha_rtpengine_ports", f"{exc} (must be 'start-end' within {PORT_MIN}-{PORT_MAX})")
-            return ranges
-        pool_span = (first, first + count * size - 1)
-        if overlaps(engine_span, pool_span):
-            problems.add(ALL, "freeswitch_ha_rtpengine_ports",
-                         f"{engine_span[0]}-{engine_span[1]} overlaps the FreeSWITCH RTP pool {pool_value}")
-        for box, (start, end, variable) in ranges.items():
-            if variable and overlaps(engine_span, (start, end)):
-                problems.add(box, variable,
-                             f"{start}-{end} collides with rtpengine's range {engine_span[0]}-{engine_span[1]} "
-                             "(freeswitch_ha_rtpengine_ports) on the load balancers")
-    return ranges
-
-
 def _tenant_where(name, source):
     if source == "variable":
         return ALL, f"freeswitch_ha_tenants.{name}."
@@ -322,7 +234,7 @@ def _check_tenants(farm, hosts, groups, network, addresses, problems):
             if vip is not None and vip in addresses:
                 problems.add(host, prefix + "vip", f"VIP {vip} is already {addresses[vip]}'s host address")
         algorithm = settings.get("dispatcher_algorithm", "round_robin")
-        if algorithm not in ALGORITHMS:
+        if not isinstance(algorithm, str) or algorithm not in ALGORITHMS:
             problems.add(host, prefix + "dispatcher_algorithm",
                          f"unknown algorithm {algorithm!r} (one of {', '.join(ALGORITHMS)})")
         if "dispatcher_set" in settings:
@@ -426,13 +338,15 @@ def inventory_check(farm):
     hosts = farm.get("hosts") or {}
     groups = farm.get("groups") or {}
     farm_vars = farm.get("vars") or {}
+    # unknown names first: they explain why a default applied where the operator meant a value
+    problems.extend(farm_settings.check(farm))
     network = _network(farm_vars, problems)
     _check_secrets(farm_vars, problems)
     _check_groups(groups, problems)
     addresses = _check_hosts(hosts, groups, network, problems)
     boxes = list(groups.get("freeswitch") or [])
     _check_freeswitch(hosts, boxes, problems)
-    _check_rtp(farm_vars, hosts, boxes, problems)
+    problems.extend(farm_rtp_problems(farm))
     tenants = _check_tenants(farm, hosts, groups, network, addresses, problems)
     _check_vrrp(farm_vars, tenants, network, problems)
     _check_verto(tenants, problems)

@@ -97,7 +97,7 @@ def plan_tenant_partitions(farm):
     plan = {}
     for name, settings, source in definitions:
         algorithm = settings.get("dispatcher_algorithm", DEFAULT_ALGORITHM)
-        if algorithm not in ALGORITHMS:
+        if not isinstance(algorithm, str) or algorithm not in ALGORITHMS:
             raise PlanError(
                 f"tenant {name}: unknown dispatcher_algorithm {algorithm!r} "
                 f"(one of {', '.join(ALGORITHMS)})"

@@ -43,3 +43,13 @@ def test_farm_inventory_copies_only_plan_variables():
     picture = farm_inventory(groups, hostvars, {"freeswitch_ha_rtp_pool": "2000-3000", "other": 1})
     assert picture == {"hosts": {"fs1": {"freeswitch_ha_address": "10.0.0.1"}, "x": {}},
                        "groups": groups, "vars": {"freeswitch_ha_rtp_pool": "2000-3000"}}
+
+
+def test_a_pin_that_moves_other_ranges_plans_only_when_allowed(lab_farm):
+    lab_farm["hosts"]["fs4"]["freeswitch_ha_rtp_range"] = "16384-17383"
+    with pytest.raises(PlanError, match="fs4: freeswitch_ha_rtp_range: 16384-17383 lies over pool slots"):
+        plan_farm(lab_farm)
+    lab_farm["vars"]["freeswitch_ha_rtp_allow_moving_ranges"] = True
+    ranges = plan_farm(lab_farm)["rtp_ranges"]
+    assert [(box, span["start"]) for box, span in ranges.items()] == [
+        ("fs1", 17384), ("fs2", 18384), ("fs3", 19384), ("fs4", 16384)]

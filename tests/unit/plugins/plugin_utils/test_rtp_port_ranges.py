@@ -8,6 +8,10 @@ from hypothesis import strategies as st
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import (
+    DEFAULT_MIN_PORTS,
+    DEFAULT_POOL,
+    farm_rtp_problems,
+    farm_rtp_ranges,
     plan_rtp_ranges,
     pool_slots,
 )
@@ -113,3 +117,101 @@ def test_appending_hosts_never_moves_existing_ranges(farm, newcomers):
         return
     for host, r in before.items():
         assert after[host] == r
+
+
+def _farm(overrides, pool="16384-20383", min_ports=1000):
+    boxes = ["fs1", "fs2", "fs3", "fs4", "fs5"]
+    return {"hosts": {box: ({"freeswitch_ha_rtp_range": overrides[box]} if box in overrides else {}) for box in boxes},
+            "groups": {"freeswitch": boxes},
+            "vars": {"freeswitch_ha_rtp_pool": pool, "freeswitch_ha_rtp_min_ports": min_ports}}
+
+
+def test_preflight_lists_every_problem_the_planner_stops_at():
+    # one allocator: the planner raises the first of the problems the preflight lists
+    farm = _farm({"fs1": "30001-31000", "fs2": "30000-30999", "fs3": "30500-31499"}, pool="16384-17383")
+    problems = farm_rtp_problems(farm)
+    assert [(p["host"], p["variable"]) for p in problems] == [
+        ("fs1", "freeswitch_ha_rtp_range"), ("fs3", "freeswitch_ha_rtp_range"), ("fs5", "freeswitch_ha_rtp_range")]
+    assert "even port" in problems[0]["message"]
+    assert problems[1]["message"] == "30500-31499 overlaps fs2's RTP range 30000-30999"
+    assert "no free slot of 1000 ports" in problems[2]["message"]
+    with pytest.raises(PlanError) as info:
+        farm_rtp_ranges(farm)
+    assert str(info.value) == f"fs1: {problems[0]['message']}"
+
+
+def test_preflight_and_planner_read_the_same_defaults():
+    farm = _farm({})
+    del farm["vars"]["freeswitch_ha_rtp_pool"], farm["vars"]["freeswitch_ha_rtp_min_ports"]
+    assert farm_rtp_problems(farm) == []
+    assert farm_rtp_ranges(farm) == plan_rtp_ranges(farm["groups"]["freeswitch"], DEFAULT_POOL, DEFAULT_MIN_PORTS)
+
+
+@pytest.mark.parametrize(("variable", "value", "fragment"), [
+    ("freeswitch_ha_rtp_min_ports", 1, "must be an integer of at least 2"),
+    ("freeswitch_ha_rtp_min_ports", True, "must be an integer of at least 2"),
+    ("freeswitch_ha_rtp_pool", "1000-9999", "outside 1024-65535"),
+])
+def test_bounds_refused_by_both(variable, value, fragment):
+    farm = _farm({})
+    farm["vars"][variable] = value
+    assert any(p["variable"] == variable and fragment in p["message"] for p in farm_rtp_problems(farm))
+    with pytest.raises(PlanError):
+        farm_rtp_ranges(farm)
+
+
+def _lab_like(overrides, **farm_vars):
+    farm = _farm(overrides, pool="16384-32767")
+    farm["vars"].update(farm_vars)
+    return farm
+
+
+def test_pin_over_other_boxes_slots_is_refused_naming_them():
+    # fs5 takes fs1's slot: without the pin fs1..fs4 hold the first four slots, with it each moves one up
+    problems = farm_rtp_problems(_lab_like({"fs5": "16384-17383"}))
+    assert problems == [{"host": "fs5", "variable": "freeswitch_ha_rtp_range", "message":
+                         "16384-17383 lies over pool slots other boxes would get and moves the RTP ranges of "
+                         "fs1, fs2, fs3, fs4 (fs1 16384-17383 -> 17384-18383, fs2 17384-18383 -> 18384-19383, "
+                         "fs3 18384-19383 -> 19384-20383, fs4 19384-20383 -> 20384-21383): pin a range clear of "
+                         "them, or set freeswitch_ha_rtp_allow_moving_ranges: true to move them"}]
+
+
+def test_moving_ranges_explicitly_allowed_plans_as_before():
+    farm = _lab_like({"fs5": "16384-17383"}, freeswitch_ha_rtp_allow_moving_ranges=True)
+    assert farm_rtp_problems(farm) == []
+    ranges = farm_rtp_ranges(farm)
+    assert [ranges[box]["start"] for box in ("fs1", "fs2", "fs3", "fs4", "fs5")] == [17384, 18384, 19384, 20384, 16384]
+
+
+@pytest.mark.parametrize("overrides", [
+    {"fs2": "17384-18383"},  # fs2 pinned to the slot it has: nobody moves
+    {"fs5": "30000-31999"},  # beyond the slots in use (inventories/example pins like this)
+    {"fs5": "40000-40999"},  # outside the pool
+    {"fs1": "16384-17383", "fs2": "17384-18383"},
+])
+def test_pins_that_move_nobody_are_accepted(overrides):
+    farm = _lab_like(overrides)
+    assert farm_rtp_problems(farm) == []
+    unpinned = farm_rtp_ranges(_lab_like({}))
+    ranges = farm_rtp_ranges(farm)
+    if set(overrides) <= {"fs1", "fs2"}:
+        assert ranges == {box: dict(span, source="override" if box in overrides else "pool")
+                          for box, span in unpinned.items()}
+    else:
+        assert {box: ranges[box] for box in ("fs1", "fs2", "fs3", "fs4")} == {
+            box: unpinned[box] for box in ("fs1", "fs2", "fs3", "fs4")}
+
+
+def test_a_middle_box_pinned_outside_the_pool_is_accepted():
+    # fs3..fs5 slide down one slot compared with fs2 in the pool, but not compared with a farm where fs2
+    # is a new box: the preflight cannot tell which is today's farm, so it refuses only what moves either way
+    farm = _lab_like({"fs2": "40000-40999"})
+    assert farm_rtp_problems(farm) == []
+    assert farm_rtp_ranges(farm)["fs3"]["start"] == 17384
+
+
+def test_allow_moving_must_be_a_boolean_and_a_wrong_one_allows_nothing():
+    problems = farm_rtp_problems(_lab_like({"fs5": "16384-17383"}, freeswitch_ha_rtp_allow_moving_ranges="yes"))
+    assert [(p["host"], p["variable"]) for p in problems] == [
+        ("all", "freeswitch_ha_rtp_allow_moving_ranges"), ("fs5", "freeswitch_ha_rtp_range")]
+    assert problems[0]["message"] == "'yes' must be true or false"

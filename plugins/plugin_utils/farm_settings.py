@@ -1,0 +1,196 @@
+# Copyright: contributors to telephony.freeswitch_ha
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every ``freeswitch_ha_*`` variable the collection reads, in one table.
+
+The table is the list of known names: the preflight refuses any other
+``freeswitch_ha_*`` variable (a misspelled name would otherwise be ignored
+without a word and its default would apply), and a unit test fails when a
+file of the collection names a variable that is not here.
+
+Each entry: ``Setting(default, scope, description)``.
+
+* ``default``: the value used when the variable is unset, ``REQUIRED`` or
+  ``NO_DEFAULT`` (unset means "off" or "derived", the description says which).
+  Where a plugin already holds the default as a constant it is imported, so
+  the value has one definition; the others restate the playbooks' inline
+  ``| default(...)``, which tests/unit/plugins/plugin_utils/test_farm_settings.py
+  compares with this table until the playbooks read the defaults from it.
+* ``scope``: where it is set: ``farm`` (group_vars/all), ``host`` (host or
+  group variables), ``farm or host``, ``run`` (``-e`` for one operation),
+  ``lab`` (lab-only: the lab engine and the Molecule scenarios, never a real
+  farm).
+
+``COLLECTION_FACTS`` are the ``freeswitch_ha_*`` names the playbooks set
+themselves; they are known (never refused) but are not inventory variables.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import namedtuple
+
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_database import DEFAULT_HAPROXY_GROUP
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_edge_vrrp import DEFAULT_PRIORITY_STEP
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_freeswitch import DEFAULT_METHOD
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_storage import DEFAULT_REPLICA
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import (
+    ALLOW_MOVING_VAR,
+    DEFAULT_MIN_PORTS,
+    DEFAULT_POOL,
+)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_port_map import DEFAULT_LOCAL_VERTO_PORT
+
+PREFIX = "freeswitch_ha_"
+REQUIRED = "required"
+NO_DEFAULT = "no default"
+ALL = "all"
+
+Setting = namedtuple("Setting", ("default", "scope", "description"))
+
+SETTINGS = {
+    # the farm
+    "freeswitch_ha_network": Setting(REQUIRED, "farm", "farm network (CIDR); every address and VIP lies in it "
+                                                       "(the lab uses freeswitch_ha_lab_subnet instead)"),
+    "freeswitch_ha_address": Setting(REQUIRED, "host", "the host's address on the farm network"),
+    "freeswitch_ha_tenants": Setting(REQUIRED, "farm", "tenants: FreeSWITCH boxes, LB pair, SIP domains, VIP, "
+                                                       "VRRP router id, dispatcher (or tenant_<name> groups)"),
+    "freeswitch_ha_tenant": Setting(NO_DEFAULT, "host", "a tenant's settings on one member of its tenant_<name> "
+                                                        "group, instead of freeswitch_ha_tenants"),
+    "freeswitch_ha_internal_vip": Setting(REQUIRED, "farm", "VIP of the LB pair on the farm network: the "
+                                                            "FreeSWITCH return path for verto media"),
+    "freeswitch_ha_internal_vrrp_router_id": Setting(REQUIRED, "farm", "VRRP router id (1-255) of the internal VIP"),
+    # secrets (vault)
+    "freeswitch_ha_db_password": Setting(REQUIRED, "farm", "password of the FreeSWITCH database role (vault)"),
+    "freeswitch_ha_replication_password": Setting(REQUIRED, "farm", "password of the replication role (vault)"),
+    "freeswitch_ha_esl_password": Setting(REQUIRED, "farm", "FreeSWITCH event socket password (vault)"),
+    "freeswitch_ha_signalwire_token": Setting(NO_DEFAULT, "farm", "SignalWire personal access token (vault); "
+                                                                  "required by install method repo"),
+    # FreeSWITCH boxes
+    "freeswitch_ha_install_method": Setting(DEFAULT_METHOD, "farm or host", "how FreeSWITCH is installed: repo, "
+                                                                            "source or none"),
+    "freeswitch_ha_switchname": Setting(NO_DEFAULT, "host", "FreeSWITCH switchname (default: the inventory name)"),
+    "freeswitch_ha_max_sessions": Setting(1000, "host", "FreeSWITCH max-sessions, and the box's capacity for "
+                                                        "the call_load dispatcher (Kamailio maxload)"),
+    "freeswitch_ha_cores": Setting(NO_DEFAULT, "host", "the box's capacity in cores, for the weighted "
+                                                       "dispatchers"),
+    "freeswitch_ha_weight": Setting(NO_DEFAULT, "host", "the box's capacity as a plain weight, for the weighted "
+                                                        "dispatchers"),
+    "freeswitch_ha_rtp_pool": Setting(DEFAULT_POOL, "farm", "pool the boxes' RTP ranges are cut from"),
+    "freeswitch_ha_rtp_min_ports": Setting(DEFAULT_MIN_PORTS, "farm", "size of each box's RTP slot (rounded up to "
+                                                                      "an even number)"),
+    "freeswitch_ha_rtp_range": Setting(NO_DEFAULT, "host", "a box's pinned RTP range (default: its pool slot)"),
+    ALLOW_MOVING_VAR: Setting(False, "farm", "accept a freeswitch_ha_rtp_range pinned over pool slots other boxes "
+                                             "would get, which moves their RTP ranges"),
+    "freeswitch_ha_verto_port": Setting(DEFAULT_LOCAL_VERTO_PORT, "host", "the box's local verto port"),
+    "freeswitch_ha_verto_tls": Setting(True, "farm", "verto over TLS on the boxes"),
+    "freeswitch_ha_relay_networks": Setting([], "farm", "networks FreeSWITCH treats as local besides the farm "
+                                                        "network"),
+    "freeswitch_ha_db_haproxy_port": Setting(5432, "farm", "local HAProxy port of the FreeSWITCH ODBC DSN"),
+    # database
+    "freeswitch_ha_postgresql_version": Setting(NO_DEFAULT, "farm", "PostgreSQL major version (default: "
+                                                                    "Debian's)"),
+    "freeswitch_ha_db_engine": Setting("auto", "farm", "multi-master engine: pglogical, native or auto (native "
+                                                       "on 16+)"),
+    "freeswitch_ha_db_haproxy_group": Setting(DEFAULT_HAPROXY_GROUP, "farm", "group whose hosts run the "
+                                                                             "PostgreSQL HAProxy"),
+    "freeswitch_ha_db_client_networks": Setting(NO_DEFAULT, "farm", "networks pg_hba lets in (default: one entry "
+                                                                    "per FreeSWITCH/HAProxy host)"),
+    # storage
+    "freeswitch_ha_storage_replica": Setting(DEFAULT_REPLICA, "farm", "GlusterFS replica count (2 or 3)"),
+    "freeswitch_ha_storage_arbiter": Setting(True, "farm", "the third brick of each set is an arbiter"),
+    "freeswitch_ha_storage_volumes": Setting(NO_DEFAULT, "farm", "GlusterFS volumes (default: the glusterfs "
+                                                                 "role's three FreeSWITCH volumes)"),
+    "freeswitch_ha_storage_volume_options": Setting({}, "farm", "volume options merged over the role's HA "
+                                                                "defaults"),
+    "freeswitch_ha_storage_brick_root": Setting("/srv/gluster/bricks", "host", "directory holding the host's "
+                                                                               "bricks"),
+    "freeswitch_ha_storage_brick_force": Setting(False, "farm", "allow bricks on the root filesystem (the lab)"),
+    # SIP edge: Kamailio and rtpengine
+    "freeswitch_ha_sip_advertise": Setting(NO_DEFAULT, "farm", "address Kamailio advertises (default: the LB's "
+                                                               "first tenant VIP)"),
+    "freeswitch_ha_sip_client_networks": Setting(NO_DEFAULT, "farm", "networks SIP clients come from (default: "
+                                                                     "the farm network)"),
+    "freeswitch_ha_sip_flood_exempt_networks": Setting([], "farm", "networks exempt from Kamailio's flood limits"),
+    "freeswitch_ha_sip_registrar": Setting("freeswitch", "farm", "which tier registers SIP users"),
+    "freeswitch_ha_sip_probe_interval": Setting(1, "farm", "dispatcher probe interval (s)"),
+    "freeswitch_ha_sip_failover_timer_ms": Setting(2000, "farm", "Kamailio's failover timer (ms)"),
+    "freeswitch_ha_sip_pike_density": Setting(400, "farm", "pike density (requests per client and interval)"),
+    "freeswitch_ha_rtpengine_ports": Setting("40000-44999", "farm", "rtpengine's port range on the load "
+                                                                    "balancers"),
+    "freeswitch_ha_rtpengine_advertise": Setting("", "farm", "advertised address of rtpengine's interface"),
+    "freeswitch_ha_rtpengine_ng_port": Setting(2223, "farm", "UDP port of rtpengine's ng control"),
+    "freeswitch_ha_rtpengine_kernel": Setting(False, "farm", "rtpengine's in-kernel forwarding"),
+    # SIP edge: keepalived
+    "freeswitch_ha_vrrp_advert_int": Setting(0.1, "farm", "VRRP advert interval (s)"),
+    "freeswitch_ha_vrrp_rt_priority": Setting(40, "farm", "SCHED_RR priority of the VRRP process (0: normal "
+                                                          "scheduling)"),
+    "freeswitch_ha_vrrp_unicast": Setting(False, "farm", "unicast VRRP between the LBs' addresses"),
+    "freeswitch_ha_vrrp_nopreempt": Setting(False, "farm", "keepalived nopreempt"),
+    "freeswitch_ha_vrrp_priority_step": Setting(DEFAULT_PRIORITY_STEP, "farm", "priority gap between the LBs of a "
+                                                                               "pair"),
+    "freeswitch_ha_vrrp_interface": Setting("", "farm", "VRRP interface (empty: detected)"),
+    "freeswitch_ha_vrrp_track_scripts": Setting(NO_DEFAULT, "farm", "track scripts (default: kamailio and "
+                                                                    "rtpengine, plus chk_verto)"),
+    "freeswitch_ha_vrrp_verto_check": Setting("", "farm", "command of the chk_verto track script (empty: none)"),
+    "freeswitch_ha_vrrp_notify_hooks": Setting([], "farm", "keepalived notify hooks"),
+    # verto edge
+    "freeswitch_ha_verto_return_path": Setting("route", "farm", "verto media return path: route or snat"),
+    "freeswitch_ha_verto_client_networks": Setting(["0.0.0.0/0"], "farm", "networks the boxes route via the "
+                                                                          "internal VIP (route only)"),
+    "freeswitch_ha_verto_conntrack_sync": Setting(False, "farm", "conntrackd sync between the LB pair"),
+    # operations
+    "freeswitch_ha_allow_drills": Setting(False, "farm", "drill.yml may kill this inventory's hosts"),
+    "freeswitch_ha_drain_host": Setting(REQUIRED, "run", "the box drain.yml and undrain.yml work on"),
+    "freeswitch_ha_drain_standby": Setting(True, "farm", "put the box's sofia profiles on standby while draining"),
+    "freeswitch_ha_drain_timeout": Setting(600, "farm", "seconds drain.yml waits for the calls to end"),
+    "freeswitch_ha_undrain_timeout": Setting(60, "farm", "seconds undrain.yml waits for the box to take calls"),
+    "freeswitch_ha_calls_command": Setting('fs_cli -x "show calls count"', "farm", "command that prints the box's "
+                                                                                   "calls in progress"),
+    "freeswitch_ha_restart_service": Setting("freeswitch", "farm", "unit rolling_restart.yml restarts"),
+    "freeswitch_ha_report_dir": Setting("build", "run", "where drill.yml and summary.yml write their reports "
+                                                        "(default: the collection's build/)"),
+    # lab only
+    "freeswitch_ha_lab_subnet": Setting(REQUIRED, "lab", "lab-only: the lab network (CIDR), also the farm network"),
+    "freeswitch_ha_lab_network": Setting("fsha-lab", "lab", "lab-only: name of the lab's Docker network"),
+    "freeswitch_ha_lab_release": Setting("bookworm", "lab", "lab-only: Debian release of the lab containers"),
+}
+
+# Set by the playbooks, never by the inventory.
+COLLECTION_FACTS = {
+    "freeswitch_ha_plan": "the farm plan, set on localhost by playbooks/plan.yml",
+    "freeswitch_ha_reached": "set on every host that answered by playbooks/site.yml",
+}
+
+KNOWN = frozenset(SETTINGS) | frozenset(COLLECTION_FACTS)
+
+
+def is_unknown(name):
+    """True for a freeswitch_ha_* name the collection does not read."""
+    return str(name).startswith(PREFIX) and name not in KNOWN
+
+
+def closest_known(name):
+    """The known name nearest to ``name`` (difflib), to suggest for a misspelling."""
+    return max(sorted(KNOWN), key=lambda known: difflib.SequenceMatcher(None, name, known).ratio())
+
+
+def _problem(host, name):
+    return {"host": str(host), "variable": str(name),
+            "message": f"unknown variable: the collection does not read it, so it has no effect; did you mean "
+                       f"{closest_known(name)}? (known names: plugins/plugin_utils/farm_settings.py)"}
+
+
+def check(farm):
+    """[{host, variable, message}] for every unknown freeswitch_ha_* name, farm-wide then per host."""
+    problems = []
+    if not isinstance(farm, dict):
+        return problems
+    farm_vars = farm.get("vars")
+    if isinstance(farm_vars, dict):
+        problems.extend(_problem(ALL, name) for name in sorted(farm_vars, key=str) if is_unknown(name))
+    hosts = farm.get("hosts")
+    if isinstance(hosts, dict):
+        for host, hostvars in hosts.items():
+            if isinstance(hostvars, dict):
+                problems.extend(_problem(host, name) for name in sorted(hostvars, key=str) if is_unknown(name))
+    return problems

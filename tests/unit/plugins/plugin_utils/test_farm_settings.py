@@ -1,0 +1,183 @@
+"""farm_settings: the one table of freeswitch_ha_* variables, and the preflight's unknown-name check."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import farm_settings
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_inventory
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_settings import (
+    COLLECTION_FACTS,
+    KNOWN,
+    NO_DEFAULT,
+    REQUIRED,
+    SETTINGS,
+    closest_known,
+)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import (
+    format_problems,
+    inventory_check,
+)
+
+NAME_RE = re.compile(r"freeswitch_ha_\w+")
+# Where the collection names its variables. changelogs/ is left out: a fragment
+# may name a variable as it was when the fragment was written.
+SCANNED = ("roles", "playbooks", "plugins", "inventories", "molecule", "tools", "tests", "docs",
+           "README.md", "Makefile", "site.yml", "galaxy.yml", "meta")
+# freeswitch_ha_* words that are not variables.
+NOT_VARIABLES = {
+    "freeswitch_ha_verto": "the nftables table of the verto rules (verto_rules.DEFAULT_TABLE)",
+}
+# Names the tests misspell to prove the preflight refuses them (tests/bad_inventories.py).
+MISSPELLED_ON_PURPOSE = {
+    "freeswitch_ha_max_sesions", "freeswitch_ha_rtp_pol", "freeswitch_ha_rtp_rang", "freeswitch_ha_tennants",
+    "freeswitch_ha_vrrp_advert_interval", "freeswitch_ha_dbpassword",
+}
+TABLE = ROOT / "plugins" / "plugin_utils" / "farm_settings.py"
+
+
+def _scan(exclude=()):
+    """{name: first file naming it} over the SCANNED files; a trailing '_' is a prefix (freeswitch_ha_vrrp_*)."""
+    found = {}
+    for entry in SCANNED:
+        top = ROOT / entry
+        files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
+        for path in files:
+            if path in exclude:
+                continue
+            data = path.read_bytes()
+            if b"\0" in data:
+                continue
+            for name in NAME_RE.findall(data.decode("utf-8", "replace")):
+                if not name.endswith("_"):
+                    found.setdefault(name, str(path.relative_to(ROOT)))
+    return found
+
+
+def test_every_name_the_repository_uses_is_in_the_table():
+    found = _scan()
+    assert {"freeswitch_ha_rtp_range", "freeswitch_ha_tenants", "freeswitch_ha_lab_subnet"} <= set(found)
+    missing = {name: where for name, where in found.items()
+               if name not in KNOWN and name not in NOT_VARIABLES and name not in MISSPELLED_ON_PURPOSE}
+    assert not missing, f"add these to plugins/plugin_utils/farm_settings.py: {missing}"
+
+
+def test_every_table_entry_is_used_somewhere():
+    # outside the table itself and this file, or a retired variable would stay known forever
+    unused = set(SETTINGS) - set(_scan(exclude={TABLE, ROOT / "tests" / "unit" / "plugins" / "plugin_utils"
+                                                / "test_farm_settings.py"}))
+    assert not unused, f"no file reads these any more: {sorted(unused)}"
+
+
+def test_entries_have_a_scope_and_a_description():
+    for name, setting in SETTINGS.items():
+        assert name.startswith("freeswitch_ha_")
+        assert setting.scope in ("farm", "host", "farm or host", "run", "lab"), name
+        assert setting.description and "\n" not in setting.description, name
+        # lab-only variables, and only they, are marked so
+        assert (setting.scope == "lab") == name.startswith("freeswitch_ha_lab_"), name
+        assert (setting.scope == "lab") == setting.description.startswith("lab-only"), name
+    assert not set(SETTINGS) & set(COLLECTION_FACTS)
+
+
+INLINE_DEFAULT_RE = re.compile(r"\b(freeswitch_ha_\w+)\s*\|\s*default\(((?:[^()]|\([^()]*\))*)\)")
+
+
+def _jinja_literal(text):
+    """The Python value of a Jinja literal ('x', 1, true, [..]), or raise ValueError."""
+    text = re.sub(r"\btrue\b", "True", re.sub(r"\bfalse\b", "False", re.sub(r"\bnone\b", "None", text)))
+    return ast.literal_eval(text.strip())
+
+
+def _strings(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(key)
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+    elif isinstance(node, str):
+        yield node
+
+
+def _inline_defaults():
+    """[(file, name, literal default)] of the playbooks' `<variable> | default(<literal>)`."""
+    found = []
+    for path in sorted((ROOT / "playbooks").rglob("*.yml")):
+        for text in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            for name, argument in INLINE_DEFAULT_RE.findall(text):
+                try:
+                    found.append((path.name, name, _jinja_literal(argument)))
+                except (ValueError, SyntaxError):
+                    continue  # a default computed from other variables: described in the table's prose
+    return found
+
+
+def test_playbooks_inline_defaults_agree_with_the_table():
+    # until the playbooks map plan values without inline defaults, two copies exist: keep them equal
+    inline = _inline_defaults()
+    assert len(inline) >= 30
+    for where, name, value in inline:
+        default = SETTINGS[name].default
+        if default not in (REQUIRED, NO_DEFAULT):  # those have a placeholder inline ('', none, '(not set)')
+            assert value == default and type(value) is type(default), (where, name, value, default)
+
+
+@pytest.mark.parametrize(("typo", "meant"), [
+    ("freeswitch_ha_max_sesions", "freeswitch_ha_max_sessions"),
+    ("freeswitch_ha_rtp_rang", "freeswitch_ha_rtp_range"),
+    ("freeswitch_ha_rtp_pol", "freeswitch_ha_rtp_pool"),
+    ("freeswitch_ha_tennants", "freeswitch_ha_tenants"),
+    ("freeswitch_ha_vrrp_advert_interval", "freeswitch_ha_vrrp_advert_int"),
+])
+def test_closest_known_name(typo, meant):
+    assert closest_known(typo) == meant
+
+
+def test_misspelled_host_variable_is_refused_with_a_suggestion(lab_farm):
+    lab_farm["hosts"]["fs2"]["freeswitch_ha_max_sesions"] = 300
+    lines = format_problems(inventory_check(lab_farm))
+    assert lines == [
+        "fs2: freeswitch_ha_max_sesions: unknown variable: the collection does not read it, so it has no effect; "
+        "did you mean freeswitch_ha_max_sessions? (known names: plugins/plugin_utils/farm_settings.py)"]
+
+
+def test_unknown_names_are_all_reported_with_the_other_problems(lab_farm):
+    lab_farm["vars"]["freeswitch_ha_rtp_pol"] = "20000-29999"
+    lab_farm["hosts"]["fs1"]["freeswitch_ha_rtp_rang"] = "20000-20999"
+    lab_farm["hosts"]["fs1"]["freeswitch_ha_weight"] = 0
+    found = {(p["host"], p["variable"]) for p in inventory_check(lab_farm)}
+    assert {("all", "freeswitch_ha_rtp_pol"), ("fs1", "freeswitch_ha_rtp_rang"), ("fs1", "freeswitch_ha_weight")} <= found
+
+
+def test_known_names_and_other_prefixes_are_not_refused(lab_farm):
+    lab_farm["vars"]["freeswitch_ha_plan"] = {}
+    lab_farm["vars"]["ansible_user"] = "deploy"
+    lab_farm["hosts"]["fs1"]["freeswitch_ha_storage_brick_root"] = "/srv/b"
+    assert farm_settings.check(lab_farm) == []
+
+
+def test_farm_inventory_keeps_unknown_host_names_without_their_value():
+    groups = {"all": ["fs1", "fs2"], "freeswitch": ["fs1", "fs2"]}
+    farm_vars = {"freeswitch_ha_dbpassword": "s3cret"}
+    hostvars = {
+        # inherited from the farm-wide variables: reported once, for all
+        "fs1": {"freeswitch_ha_address": "10.0.0.1", "freeswitch_ha_dbpassword": "s3cret"},
+        # set again on the host (or its group) with another value: reported for the host too
+        "fs2": {"freeswitch_ha_address": "10.0.0.2", "freeswitch_ha_dbpassword": "other",
+                "freeswitch_ha_max_sesions": 10},
+    }
+    picture = farm_inventory(groups, hostvars, farm_vars)
+    assert picture["hosts"] == {
+        "fs1": {"freeswitch_ha_address": "10.0.0.1"},
+        "fs2": {"freeswitch_ha_address": "10.0.0.2", "freeswitch_ha_dbpassword": None,
+                "freeswitch_ha_max_sesions": None},
+    }
+    assert [(p["host"], p["variable"]) for p in farm_settings.check(picture)] == [
+        ("all", "freeswitch_ha_dbpassword"), ("fs2", "freeswitch_ha_dbpassword"), ("fs2", "freeswitch_ha_max_sesions")]
