@@ -65,6 +65,8 @@ SETTINGS = {
     "freeswitch_ha_esl_password": Setting(REQUIRED, "farm", "FreeSWITCH event socket password (vault)"),
     "freeswitch_ha_signalwire_token": Setting(NO_DEFAULT, "farm", "SignalWire personal access token (vault); "
                                                                   "required by install method repo"),
+    "freeswitch_ha_repo_auth": Setting(True, "farm", "whether the FreeSWITCH package repository needs the token "
+                                                      "(false: a repository without auth, such as the lab's own)"),
     # FreeSWITCH boxes
     "freeswitch_ha_install_method": Setting(DEFAULT_METHOD, "farm or host", "how FreeSWITCH is installed: repo, "
                                                                             "source or none"),
@@ -153,6 +155,8 @@ SETTINGS = {
     "freeswitch_ha_lab_subnet": Setting(REQUIRED, "lab", "lab-only: the lab network (CIDR), also the farm network"),
     "freeswitch_ha_lab_network": Setting("fsha-lab", "lab", "lab-only: name of the lab's Docker network"),
     "freeswitch_ha_lab_release": Setting("bookworm", "lab", "lab-only: Debian release of the lab containers"),
+    "freeswitch_ha_lab_cpu_shares": Setting(NO_DEFAULT, "lab", "lab-only: Docker --cpu-shares of the inventory's "
+                                                               "containers (the FreeSWITCH builder asks for 2)"),
 }
 
 # Set by the playbooks, never by the inventory.
