@@ -21,7 +21,7 @@ SCENARIOS := $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/m
 FREESWITCH_SCENARIOS := freeswitch
 
 .PHONY: help venv collection-link lint yamllint ansible-lint sanity unit molecule test \
-        engine images freeswitch-repo lab lab-up lab-down lab-secrets bench bench-plan bench-lab bench-site bench-edge bench-vip bench-db bench-storage build docs
+        engine images freeswitch-repo lab lab-up lab-down lab-secrets bench bench-fs-build bench-fs bench-plan bench-lab bench-site bench-edge bench-vip bench-db bench-storage build docs
 
 help:
 	@echo "make test | lint | sanity | unit | molecule | lab | lab-down | bench | bench-plan | build"
@@ -137,7 +137,16 @@ bench-storage: venv collection-link images lab-secrets
 	molecule create -s storage && molecule converge -s storage
 	$(BIN)/python tools/storage_drill.py --inventory molecule/storage/inventory; rc=$$?; molecule destroy -s storage; exit $$rc
 
-bench: bench-plan bench-lab bench-site bench-db bench-storage bench-edge bench-vip
+# The FreeSWITCH package: the cold path (fs.build_cold_s), then reused (fs.build_reuse_s).
+bench-fs-build: venv collection-link images
+	$(BIN)/python tools/freeswitch_build.py --force --record
+	$(BIN)/python tools/freeswitch_build.py --record
+
+# Calls answered by FreeSWITCH, its direct rate and its database writes (the freeswitch scenario).
+bench-fs: venv collection-link images lab-secrets freeswitch-repo
+	$(BIN)/python tools/bench_fs.py
+
+bench: bench-plan bench-lab bench-fs-build bench-fs bench-site bench-db bench-storage bench-edge bench-vip
 	$(BIN)/python tools/benchreport.py
 
 build: venv
