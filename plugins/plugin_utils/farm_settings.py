@@ -66,7 +66,7 @@ SETTINGS = {
     "freeswitch_ha_signalwire_token": Setting(NO_DEFAULT, "farm", "SignalWire personal access token (vault); "
                                                                   "required by install method repo"),
     "freeswitch_ha_repo_auth": Setting(True, "farm", "whether the FreeSWITCH package repository needs the token "
-                                                      "(false: a repository without auth, such as the lab's own)"),
+                                                     "(false: a repository without auth, such as the lab's own)"),
     # FreeSWITCH boxes
     "freeswitch_ha_install_method": Setting(DEFAULT_METHOD, "farm or host", "how FreeSWITCH is installed: repo, "
                                                                             "source or none"),

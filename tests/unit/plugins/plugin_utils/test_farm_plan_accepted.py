@@ -21,8 +21,8 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_par
 
 BOXES = ("fs1", "fs2", "fs3", "fs4", "fs5")
 GARBAGE = st.one_of(st.none(), st.booleans(), st.floats(allow_nan=False, width=16), st.text(max_size=6),
-                    st.lists(st.integers(0, 70000), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(),
-                                                                                  max_size=2))
+                    st.lists(st.integers(0, 70000), max_size=3),
+                    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
 PORT = st.one_of(st.integers(-10, 70000), st.sampled_from([1024, 5060, 8081, 8082, 16384, 40000, 65535]))
 
 
@@ -33,11 +33,11 @@ def _span(slot_or_port, size):
 RTP_RANGE = st.one_of(
     # a whole slot of the lab pool, or a range that straddles slots, or lies beyond them
     st.builds(lambda slot, size: _span(16384 + slot * 1000, size), st.integers(0, 17), st.sampled_from([1000, 2000])),
-    st.builds(lambda start, size: _span(start, size), st.integers(1000, 66000), st.integers(-2, 3000)),
+    st.builds(_span, st.integers(1000, 66000), st.integers(-2, 3000)),
     st.builds(lambda start, size: [start, start + size - 1], st.integers(1000, 66000), st.integers(1, 3000)),
     GARBAGE,
 )
-POOL = st.one_of(st.builds(lambda start, size: _span(start, size), st.integers(500, 66000), st.integers(-5, 40000)),
+POOL = st.one_of(st.builds(_span, st.integers(500, 66000), st.integers(-5, 40000)),
                  st.sampled_from(["16384-32767", "16384-20383", "10001-20000"]), GARBAGE)
 MIN_PORTS = st.one_of(st.integers(-1, 5000), st.sampled_from(["1000", "500"]), GARBAGE)
 CAPACITY = st.one_of(st.integers(-2, 2000), GARBAGE)
@@ -112,8 +112,8 @@ def rtp_inventories(draw):
     """Mostly well-formed RTP settings, so that many pinned farms pass and reach the planner."""
     min_ports = draw(st.sampled_from([500, 1000, 1500, 2000]))
     size = min_ports + min_ports % 2
-    changes = [("farm", None, ("freeswitch_ha_rtp_pool", draw(st.sampled_from(
-                   ["16384-32767", "16384-24383", "10000-39999", "20001-29999"])))),
+    pool = draw(st.sampled_from(["16384-32767", "16384-24383", "10000-39999", "20001-29999"]))
+    changes = [("farm", None, ("freeswitch_ha_rtp_pool", pool)),
                ("farm", None, ("freeswitch_ha_rtp_min_ports", min_ports)),
                ("farm", None, ("freeswitch_ha_rtp_allow_moving_ranges", draw(st.booleans())))]
     if draw(st.booleans()):
