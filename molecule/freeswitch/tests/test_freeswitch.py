@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import testinfra
 
@@ -220,3 +221,38 @@ def test_freeswitch_rows_are_in_the_farm_database(caller):
     out = caller.check_output("su postgres -c \"psql -At -d freeswitch -c \\\"SELECT count(*) FROM complete "
                               "WHERE hostname = 'fsw1'\\\"\"")
     assert int(out) > 0
+
+
+def psql(host, sql):
+    return host.check_output("su postgres -c %s", f"psql -At -d freeswitch -c \"{sql}\"")
+
+
+def test_a_restart_keeps_other_nodes_rows_and_renews_its_own(caller):
+    # with auto-clear-sql on, this restart would empty sip_authentication farm-wide (sofia_glue.c's start-up
+    # "test" is: delete ... where hostname='fsw1' or last_nc >= 0 ...); the unit's clear-own-rows.py deletes
+    # only fsw1's rows
+    box = testinfra.get_host("docker://fsha-fsw1")
+    psql(caller, "INSERT INTO sip_authentication (nonce, expires, profile_name, hostname, last_nc) "
+                 "VALUES ('fsha-other-node', 4102444800, 'farm_fsw9', 'fsw9', 0)")
+    psql(caller, "INSERT INTO sip_authentication (nonce, expires, profile_name, hostname, last_nc) "
+                 "VALUES ('fsha-own-node', 4102444800, 'farm_fsw1', 'fsw1', 0)")
+    interfaces = int(psql(caller, "SELECT count(*) FROM interfaces WHERE hostname = 'fsw1'"))
+    try:
+        box.run_test("systemctl restart freeswitch.service")
+        box.run_test("for i in $(seq 60); do fs_cli -x 'sofia status' | grep -q 'farm_fsw1.*RUNNING' && exit 0; "
+                     "sleep 1; done; exit 1")
+        nonces = psql(caller, "SELECT nonce FROM sip_authentication WHERE nonce LIKE 'fsha-%' ORDER BY nonce").split()
+        assert nonces == ["fsha-other-node"]
+        # FreeSWITCH writes its interface rows again (through its asynchronous SQL queue), once: the count
+        # comes back to what it was and stays there, no duplicates from the restart
+        counts = []
+        for dummy in range(30):
+            counts.append(int(psql(caller, "SELECT count(*) FROM interfaces WHERE hostname = 'fsw1'")))
+            if counts[-1] == interfaces and counts[-2:-1] == [interfaces]:
+                break
+            time.sleep(1)
+        assert counts[-1] == interfaces and max(counts) == interfaces, (interfaces, counts)
+        journal = box.check_output("journalctl -u freeswitch.service -n 50 --no-pager -o cat")
+        assert "clear-own-rows: fsw1 (host fsw1): " in journal and "sip_authentication 1" in journal
+    finally:
+        psql(caller, "DELETE FROM sip_authentication WHERE nonce LIKE 'fsha-%'")
