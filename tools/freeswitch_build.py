@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -43,6 +44,13 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402  (tools/ is on sys.path)
+
+# the collection's module table helpers, without needing Ansible's collection loader
+_spec = importlib.util.spec_from_file_location(
+    "fsha_freeswitch_modules", lab.ROOT / "plugins" / "module_utils" / "freeswitch_modules.py")
+_freeswitch_modules = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_freeswitch_modules)
+module_paths, unknown_modules = _freeswitch_modules.module_paths, _freeswitch_modules.unknown_modules
 
 ROOT = lab.ROOT
 BUILD = lab.BUILD
@@ -117,9 +125,9 @@ def resolve(component: dict, local: Path | None) -> str:
 
 
 def check_modules(modules: list[str]) -> None:
+    """The role's own check (module_utils/freeswitch_modules.py), on the table the role ships."""
     table = (ROLE / "files" / "freeswitch-modules" / "modules-v1.10.12.tsv").read_text(encoding="ascii")
-    known = {line.split("\t")[0] for line in table.splitlines() if line and not line.startswith("#")}
-    unknown = [m for m in modules if m not in known]
+    unknown = unknown_modules(modules, module_paths(table))
     if unknown:
         raise BuildError(f"freeswitch_modules: {', '.join(unknown)} is not a module of FreeSWITCH v1.10.12")
 
