@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TOOL = ROOT / "molecule" / "edge" / "files" / "fsha-lab-call"
+TOOL = ROOT / "molecule" / "_shared" / "files" / "fsha-lab-call"
 DATA = Path(__file__).resolve().parent / "data"
 
 FAKE_SIPP = """#!/bin/sh
@@ -52,13 +52,14 @@ def test_counters_and_backends_are_read_from_sipps_files(tmp_path):
     assert result["created"] == 20 and result["successful"] == 20 and result["failed"] == 0
     assert result["answered"] == 20 and result["backends"] == ["172.28.65.21", "172.28.65.22"]
     assert result["log"] == str(tmp_path / "fsha-check.log")
-    assert args[:4] == ["172.28.65.100:5060", "-sf", "/etc/sipp-uac.xml", "-s"]
+    assert args[:5] == ["172.28.65.100:5060", "-sf", "/etc/sipp-uac.xml", "-s", "9197"]
     assert args[args.index("-key") + 1:args.index("-key") + 3] == ["domain", "edge.lab.invalid"]
     assert "-recv_timeout" not in args
 
 
 def test_contact_and_receive_timeout_are_passed_on(tmp_path):
-    dummy, args = run_tool(tmp_path, "nat", "--contact=10.255.0.9", "--recv-timeout-ms=8000")
+    dummy, args = run_tool(tmp_path, "nat", "--contact=10.255.0.9", "--recv-timeout-ms=8000", "--service=9196")
+    assert args[args.index("-s") + 1] == "9196"
     assert args[args.index("contact_host") + 1] == "10.255.0.9"
     assert args[args.index("-i") + 1] == "172.28.65.41"
     assert args[args.index("-recv_timeout") + 1] == "8000"
