@@ -15,7 +15,9 @@ freeswitch role needs:
 * the DB and ESL passwords end up in an ODBC DSN (``odbc://dsn:user:password``,
   split on ':') and in XML attributes written by FreeSWITCH's preprocessor, so
   ':', '"', '<', '>', '&' and whitespace would break them;
-* ``freeswitch_ha_db_haproxy_port``: the local HAProxy port the DSN uses.
+* ``freeswitch_ha_db_haproxy_port``: the local HAProxy port the DSN uses;
+* ``freeswitch_ha_sessions_per_second`` (per box): a positive integer
+  (call_rates).
 
 Secret values are never quoted in a message.
 """
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import call_rates
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.secrets import is_example_secret
 
 METHODS = ("repo", "source", "none")
@@ -97,4 +100,5 @@ def check(farm):
     if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535):
         problems.append({"host": ALL, "variable": "freeswitch_ha_db_haproxy_port",
                          "message": f"{port!r} is not a TCP port (1-65535)"})
+    problems.extend(call_rates.problems(farm))
     return problems

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.call_rates import plan_call_rates
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.dispatcher_weights import (
     plan_dispatcher_weights,
 )
@@ -24,12 +25,12 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_port
 HOST_VARS = (
     "freeswitch_ha_address", "freeswitch_ha_max_sessions", "freeswitch_ha_cores", "freeswitch_ha_weight",
     "freeswitch_ha_rtp_range", "freeswitch_ha_switchname", "freeswitch_ha_verto_port", "freeswitch_ha_tenant",
-    "freeswitch_ha_install_method", "freeswitch_ha_storage_brick_root",
+    "freeswitch_ha_install_method", "freeswitch_ha_storage_brick_root", "freeswitch_ha_sessions_per_second",
 )
 
 
 def plan_farm(farm, check=True):
-    """Return {tenants, box_tenants, rtp_ranges, dispatcher, verto, internal_vip}.
+    """Return {tenants, box_tenants, rtp_ranges, dispatcher, call_rates, verto, internal_vip}.
 
     ``box_tenants`` maps each FreeSWITCH box to the name of its tenant.
 
@@ -49,6 +50,7 @@ def plan_farm(farm, check=True):
         "box_tenants": {box: name for name, tenant in tenants.items() for box in tenant["freeswitch_hosts"]},
         "rtp_ranges": ranges,
         "dispatcher": plan_dispatcher_weights(tenants, hosts),
+        "call_rates": plan_call_rates(farm, tenants),
         "verto": plan_verto_port_map(tenants, ranges, hosts),
         "internal_vip": {
             "vip": farm_vars.get("freeswitch_ha_internal_vip"),

@@ -29,6 +29,7 @@ from __future__ import annotations
 import difflib
 from collections import namedtuple
 
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.call_rates import DEFAULT_SESSIONS_PER_SECOND
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_database import DEFAULT_HAPROXY_GROUP
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_edge_vrrp import DEFAULT_PRIORITY_STEP
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_freeswitch import DEFAULT_METHOD
@@ -73,6 +74,9 @@ SETTINGS = {
     "freeswitch_ha_switchname": Setting(NO_DEFAULT, "host", "FreeSWITCH switchname (default: the inventory name)"),
     "freeswitch_ha_max_sessions": Setting(1000, "host", "FreeSWITCH max-sessions, and the box's capacity for "
                                                         "the call_load dispatcher (Kamailio maxload)"),
+    "freeswitch_ha_sessions_per_second": Setting(DEFAULT_SESSIONS_PER_SECOND, "host", "new calls per second "
+                                                 "FreeSWITCH takes before it answers 503 (switch.conf); the "
+                                                 "plan's survivor_cps of a tenant is its boxes' smallest"),
     "freeswitch_ha_cores": Setting(NO_DEFAULT, "host", "the box's capacity in cores, for the weighted "
                                                        "dispatchers"),
     "freeswitch_ha_weight": Setting(NO_DEFAULT, "host", "the box's capacity as a plain weight, for the weighted "
