@@ -18,7 +18,7 @@ LAB_SECRETS := build/lab-secrets.yml
 COLLECTION_LINK := build/collections/ansible_collections/telephony/freeswitch_ha
 SCENARIOS := $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 # Scenarios that install the lab's FreeSWITCH package (make freeswitch-repo).
-FREESWITCH_SCENARIOS := freeswitch
+FREESWITCH_SCENARIOS := freeswitch site
 
 .PHONY: help venv collection-link lint yamllint ansible-lint sanity unit molecule test \
         engine images freeswitch-repo lab lab-up lab-down lab-secrets bench bench-fs-build bench-fs bench-plan bench-lab bench-site bench-edge bench-vip bench-db bench-storage build docs
@@ -88,7 +88,8 @@ $(LAB_SECRETS): | venv
 
 lab-secrets: $(LAB_SECRETS)
 
-lab-up: venv collection-link
+# The lab's FreeSWITCH hosts mount the package repository (make freeswitch-repo).
+lab-up: venv collection-link freeswitch-repo
 	$(BIN)/python tools/lab.py up -i $(LAB_INVENTORY) --record
 
 lab: lab-up lab-secrets
@@ -115,7 +116,7 @@ bench-lab: venv
 	$(BIN)/python tools/lab.py up -i $(LAB_INVENTORY) --record
 
 # The whole lab: converge first and re-run (changed tasks), then drill.yml.
-bench-site: venv collection-link images
+bench-site: venv collection-link images lab-secrets freeswitch-repo
 	$(BIN)/python tools/bench_site.py
 
 # The SIP edge's drills and throughput runs (its own scenario, ~10 min).
