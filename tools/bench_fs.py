@@ -4,20 +4,17 @@
 Runs on the scenario's containers (fsha-fsw1: real FreeSWITCH from the lab's
 package; fsha-fswdb: the farm database and the test caller, SIPp from the
 tenant VIP address, which the farm profile trusts). What is measured
-(docs/freeswitch.md):
+(docs/freeswitch.md; the box's rates, straight and through the edge, come
+from tools/bench_fs_farm.py on the whole lab):
 
 * fs.calls_answered: calls to the echo extension answered by FreeSWITCH
   itself: SIPp's successful calls, each 200 carrying FreeSWITCH's User-Agent,
   and FreeSWITCH's own session counter up by exactly as many;
-* fs.direct_cps: the highest rate (calls/s, 1 s calls) straight to the box
-  with 0 failed calls, trying rates up to --rates' last; at the role's
-  sessions-per-second (30 unless --sessions-per-second converges another) a
-  faster rate is refused with 503 by design;
 * fs.db_writes_per_call: rows inserted, updated and deleted in FreeSWITCH's
   tables (pg_stat_user_tables on the database node) per call, minus the writes
   of an idle window of the same length.
 
-    tools/bench_fs.py [--no-converge] [--keep] [--rates 10,20,...] [--sessions-per-second N]
+    tools/bench_fs.py [--no-converge] [--keep] [--sessions-per-second N]
 """
 
 from __future__ import annotations
@@ -102,8 +99,6 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--no-converge", action="store_true", help="the scenario is already up and converged")
     ap.add_argument("--keep", action="store_true", help="leave the scenario up")
-    ap.add_argument("--rates", default="10,20,30,40,60,80,100,150,200,300")
-    ap.add_argument("--seconds", type=int, default=10, help="length of each rate step")
     ap.add_argument("--answered-calls", type=int, default=100)
     ap.add_argument("--sessions-per-second", type=int, default=None,
                     help="converge with this switch.conf sessions-per-second (and restart) before measuring")
@@ -111,7 +106,7 @@ def main(argv=None):
     if not args.no_converge:
         for step in ("create", "prepare", "converge"):
             molecule(step)
-    figures, settings = {}, {"box": BOX, "caller": CALLER, "call_hold_ms": 1000, "step_seconds": args.seconds}
+    figures, settings = {}, {"box": BOX, "caller": CALLER, "call_hold_ms": 1000}
     try:
         if args.sessions_per_second:
             extra = json.dumps({"freeswitch_sessions_per_second": args.sessions_per_second,
@@ -143,19 +138,6 @@ def main(argv=None):
         settings["db_writes"] = {"calls": calls, "rate": rate, "ok": ok, "busy_rows": busy, "idle_rows": idle,
                                  "tables": list(TABLES)}
         print(f"bench_fs: db writes: {busy} rows in {ok} calls, {idle} idle", flush=True)
-        # the highest rate straight to the box with no failed call
-        best, runs = 0, {}
-        for rate in [int(r) for r in args.rates.split(",")]:
-            time.sleep(3)
-            ok, failed, _ = sipp(rate * args.seconds, rate, 1000)
-            runs[str(rate)] = {"ok": ok, "failed": failed, "load": round(load(), 2)}
-            print(f"bench_fs: {rate} calls/s: ok {ok} failed {failed} (load {load():.2f})", flush=True)
-            if failed == 0 and ok == rate * args.seconds:
-                best = rate
-            else:
-                break
-        figures["fs.direct_cps"] = best
-        settings["direct_runs"] = runs
     finally:
         if not args.keep:
             molecule("destroy")

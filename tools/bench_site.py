@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Whole-lab benchmark: converge site.yml on a fresh lab, re-run it, drill it.
 
-Writes converge.first_s, converge.rerun_s, converge.rerun_changed and the
-drill's figures (drill.yml -> build/drill.json) into build/bench.json.
+Writes converge.first_s, converge.rerun_s, converge.rerun_changed, the
+FreeSWITCH figures of the converged farm (tools/bench_fs_farm.py: fs.max_cps,
+fs.direct_cps, fs.proxy_ratio, db.replication_lag_p99_s) and the drill's
+figures (drill.yml -> build/drill.json) into build/bench.json.
 The lab is rebuilt from scratch first (base image and package cache reused).
 """
 
@@ -61,6 +63,7 @@ def main() -> int:
     record({"converge.first_s": round(first, 1), "converge.rerun_s": round(rerun, 1), "converge.rerun_changed": changed},
            settings={"inventory": INVENTORY, "hosts": 9}, tier="converge")
     print(f"bench-site: converge first {first:.1f} s, re-run {rerun:.1f} s with {changed} changed task(s)")
+    run(str(BIN / "python"), "tools/bench_fs_farm.py", "-i", INVENTORY, log="bench-fs-farm.log")
     playbook("playbooks/drill.yml", "bench-drill.log")
     figures = json.loads((ROOT / "build" / "drill.json").read_text(encoding="utf-8"))
     record(figures, settings={"drill": "playbooks/drill.yml", "inventory": INVENTORY}, tier="drill")
