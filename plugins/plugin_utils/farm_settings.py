@@ -29,10 +29,10 @@ from __future__ import annotations
 import difflib
 from collections import namedtuple
 
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_database import DEFAULT_HAPROXY_GROUP
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_edge_vrrp import DEFAULT_PRIORITY_STEP
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_freeswitch import DEFAULT_METHOD
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_storage import DEFAULT_REPLICA
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import ALL, DEFAULT_HAPROXY_GROUP, problem
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import (
     ALLOW_MOVING_VAR,
     DEFAULT_MIN_PORTS,
@@ -43,7 +43,6 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_port
 PREFIX = "freeswitch_ha_"
 REQUIRED = "required"
 NO_DEFAULT = "no default"
-ALL = "all"
 
 Setting = namedtuple("Setting", ("default", "scope", "description"))
 
@@ -179,9 +178,8 @@ def closest_known(name):
 
 
 def _problem(host, name):
-    return {"host": str(host), "variable": str(name),
-            "message": f"unknown variable: the collection does not read it, so it has no effect; did you mean "
-                       f"{closest_known(name)}? (known names: plugins/plugin_utils/farm_settings.py)"}
+    return problem(host, name, f"unknown variable: the collection does not read it, so it has no effect; did you "
+                               f"mean {closest_known(name)}? (known names: plugins/plugin_utils/farm_settings.py)")
 
 
 def check(farm):
