@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import farm
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import inventory_check
 
 
@@ -35,7 +36,7 @@ def test_storage_servers(groups, servers):
 
 
 @pytest.mark.parametrize("storage", [None, []])
-def test_the_preflight_accepts_what_the_storage_rule_gives(lab_farm, storage):
+def test_the_preflight_and_the_plan_agree_on_the_storage_servers(lab_farm, storage):
     # the rule had two copies: the preflight refused an empty storage group, the playbook used the databases
     lab_farm["vars"]["freeswitch_ha_storage_replica"] = 2
     lab_farm["vars"]["freeswitch_ha_storage_arbiter"] = False
@@ -44,7 +45,7 @@ def test_the_preflight_accepts_what_the_storage_rule_gives(lab_farm, storage):
     else:
         lab_farm["groups"]["storage"] = storage
     assert inventory_check(lab_farm) == []
-    assert farm.storage_servers(lab_farm["groups"]) == ["db1", "db2"]
+    assert plan_farm(lab_farm)["storage"]["servers"] == ["db1", "db2"]
 
 
 def test_a_lone_storage_host_is_refused_with_its_group(lab_farm):
