@@ -11,7 +11,8 @@ version_added: "0.1.0"
 short_description: The whole plan of the farm, computed once
 description:
   - Checks the inventory (failing with every problem at once) and returns the tenants, the RTP ranges (in
-    C(freeswitch) group order), the dispatcher sets and the verto port map.
+    C(freeswitch) group order), the dispatcher sets, the verto port map, the farm settings with their defaults
+    applied, the per-tier selections (load balancers, database, storage) and the service catalogue.
 options:
   _input:
     description:
@@ -21,6 +22,12 @@ options:
     required: true
   check:
     description: Check the inventory first.
+    type: bool
+    default: true
+  tenants:
+    description:
+      - Plan the tenants and everything that follows from them. V(false) returns only the parts that need no
+        tenant (C(settings), C(network), C(edge), C(database), C(storage)), for an inventory of one tier.
     type: bool
     default: true
 """
@@ -36,6 +43,11 @@ _value:
   description:
     - C(tenants) (see tenant_partitions), C(box_tenants) (each FreeSWITCH box's tenant name), C(rtp_ranges), C(dispatcher), C(verto) and C(internal_vip)
       (C(vip), C(vrrp_router_id)).
+    - C(settings) (every farm-wide C(freeswitch_ha_*) setting, its default applied, secrets left out), C(network),
+      C(edge) (C(sip_client_networks), C(vrrp_track_scripts)), C(loadbalancers) (per load balancer its C(tenants),
+      C(vips), C(peers), C(sip_advertise)), C(database) (C(servers), C(haproxy_hosts), C(haproxy_bind), C(clients),
+      C(pg_hba_clients)), C(storage) (C(servers), C(addresses), C(brick_roots)) and C(services), the service
+      catalogue (plugin_utils/services.py).
   type: dict
 """
 
@@ -45,9 +57,9 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors imp
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
 
 
-def _farm_plan(farm, check=True):
+def _farm_plan(farm, check=True, tenants=True):
     try:
-        return plan_farm(farm, check=check)
+        return plan_farm(farm, check=check, tenants=tenants)
     except PlanError as exc:
         raise AnsibleFilterError(f"farm_plan: {exc}") from exc
 

@@ -13,6 +13,8 @@ last); the drills send half of it.
 
 from __future__ import annotations
 
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import Problems, members
+
 VARIABLE = "freeswitch_ha_sessions_per_second"
 DEFAULT_SESSIONS_PER_SECOND = 30
 
@@ -25,19 +27,18 @@ def sessions_per_second(hostvars):
 def problems(farm):
     """[{host, variable, message}] for every box whose sessions-per-second is not a positive integer."""
     hosts = farm.get("hosts") or {}
-    found = []
-    for box in (farm.get("groups") or {}).get("freeswitch") or []:
+    found = Problems()
+    for box in members(farm.get("groups"), "freeswitch"):
         value = sessions_per_second(hosts.get(box))
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            found.append({"host": box, "variable": VARIABLE,
-                          "message": f"{value!r} is not a positive number of new calls per second"})
-    return found
+            found.add(box, VARIABLE, f"{value!r} is not a positive number of new calls per second")
+    return list(found)
 
 
 def plan_call_rates(farm, tenants):
     """{"boxes": {box: sessions per second}, "survivor_cps": {tenant: new calls per second}}."""
     hosts = farm.get("hosts") or {}
-    boxes = {box: sessions_per_second(hosts.get(box)) for box in (farm.get("groups") or {}).get("freeswitch") or []}
+    boxes = {box: sessions_per_second(hosts.get(box)) for box in members(farm.get("groups"), "freeswitch")}
     survivor = {}
     for name, tenant in tenants.items():
         rates = [boxes.get(box, sessions_per_second(hosts.get(box))) for box in tenant["freeswitch_hosts"]]

@@ -24,24 +24,13 @@ from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.pg_multima
     MembershipError,
     choose_engine,
 )
-
-ALL = "all"
-DEFAULT_HAPROXY_GROUP = "freeswitch"
-
-
-def _problem(host, variable, message):
-    return {"host": str(host), "variable": str(variable), "message": str(message)}
-
-
-def db_clients(farm):
-    """Hosts pg_hba must let in as the FreeSWITCH role: the FreeSWITCH hosts, then the HAProxy hosts."""
-    groups = farm.get("groups") or {}
-    farm_vars = farm.get("vars") or {}
-    clients = list(groups.get("freeswitch") or [])
-    for host in groups.get(farm_vars.get("freeswitch_ha_db_haproxy_group", DEFAULT_HAPROXY_GROUP)) or []:
-        if host not in clients:
-            clients.append(host)
-    return clients
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import (
+    ALL,
+    db_clients,
+    db_haproxy_group,
+    members,
+)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import problem as _problem
 
 
 def _check_engine(farm_vars):
@@ -72,8 +61,8 @@ def _check_hba(farm):
     groups = farm.get("groups") or {}
     hosts = farm.get("hosts") or {}
     farm_vars = farm.get("vars") or {}
-    group = farm_vars.get("freeswitch_ha_db_haproxy_group", DEFAULT_HAPROXY_GROUP)
-    if not isinstance(group, str) or not groups.get(group):
+    group = db_haproxy_group(farm_vars)
+    if not isinstance(group, str) or not members(groups, group):
         problems.append(_problem(ALL, "freeswitch_ha_db_haproxy_group",
                                  f"group {group!r} has no host: nothing would run HAProxy in front of the database"))
     networks_value = farm_vars.get("freeswitch_ha_db_client_networks")
@@ -90,14 +79,14 @@ def _check_hba(farm):
             problems.append(_problem(ALL, "freeswitch_ha_db_client_networks", f"{value!r} is not a network in CIDR notation"))
     if len(networks) != len(networks_value):
         return problems
-    for host in db_clients(farm):
+    for host in db_clients(groups, farm_vars):
         value = (hosts.get(host) or {}).get("freeswitch_ha_address")
         try:
             address = ipaddress.ip_address(str(value))
         except ValueError:
             continue  # the common checks report a missing or invalid address
         if not any(address in network for network in networks):
-            role = "FreeSWITCH host" if host in (groups.get("freeswitch") or []) else "HAProxy host"
+            role = "FreeSWITCH host" if host in members(groups, "freeswitch") else "HAProxy host"
             problems.append(_problem(host, "freeswitch_ha_address",
                                      f"{role} {address} is in none of freeswitch_ha_db_client_networks "
                                      f"({', '.join(str(n) for n in networks)}): pg_hba would refuse it"))

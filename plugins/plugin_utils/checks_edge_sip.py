@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import ipaddress
 
-ALL = "all"
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import ALL, SIP_PORTS, problem
+
 REGISTRARS = ("freeswitch", "proxy")
 NETWORK_LISTS = ("freeswitch_ha_sip_client_networks", "freeswitch_ha_sip_flood_exempt_networks")
 ADDRESSES = ("freeswitch_ha_sip_advertise", "freeswitch_ha_rtpengine_advertise")
@@ -24,11 +25,10 @@ INTEGERS = {
     "freeswitch_ha_sip_pike_density": (1, 1000000, "requests per pike window and source"),
     "freeswitch_ha_rtpengine_ng_port": (1, 65535, "UDP port of rtpengine's ng control"),
 }
-SIP_PORTS = (5060, 5061)
 
 
-def _problem(variable, message, host=ALL):
-    return {"host": host, "variable": variable, "message": message}
+def _problem(variable, message):
+    return problem(ALL, variable, message)
 
 
 def _is_int(value):

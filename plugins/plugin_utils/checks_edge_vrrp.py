@@ -14,6 +14,7 @@ role (from its facts), before anything is installed.
 
 from __future__ import annotations
 
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import ALL, Problems
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.vrrp import (
     PRIORITY_MAX,
     advert_int_problem,
@@ -21,17 +22,14 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.vrrp impor
     track_script_problems,
 )
 
-ALL = "all"
 DEFAULT_PRIORITY_STEP = 50
 BOOLEANS = ("freeswitch_ha_vrrp_unicast", "freeswitch_ha_vrrp_nopreempt")
 
 
 def check(farm):
     """Return [{host, variable, message}] for the freeswitch_ha_vrrp_* variables."""
-    problems = []
-
-    def add(host, variable, message):
-        problems.append({"host": str(host), "variable": str(variable), "message": str(message)})
+    problems = Problems()
+    add = problems.add
 
     farm_vars = farm.get("vars") if isinstance(farm, dict) else None
     if not isinstance(farm_vars, dict):

@@ -3,33 +3,32 @@
 """Preflight checks of the storage tier (GlusterFS).
 
 ``check(farm) -> [{host, variable, message}]`` (see inventory_check). The
-storage servers are the ``storage`` group, or the ``databases`` group when
-the inventory has no storage group (playbooks/storage.yml does the same).
+storage servers are farm.storage_servers: the ``storage`` group, or the
+``databases`` group when the inventory has no storage group or an empty one
+(the plan hands the same list to playbooks/storage.yml).
 """
 
 from __future__ import annotations
 
 import re
 
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import (
+    ALL,
+    every_host,
+    storage_servers,
+)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import problem as _problem
+
 DEFAULT_REPLICA = 3
+DEFAULT_ARBITER = True
+DEFAULT_BRICK_ROOT = "/srv/gluster/bricks"
 VOLUME_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 BRICK_VAR = "freeswitch_ha_storage_brick_root"
-ALL = "all"
-
-
-def storage_servers(groups):
-    """The GlusterFS servers: the storage group, else the databases group."""
-    storage = list(groups.get("storage") or [])
-    return storage if storage else list(groups.get("databases") or [])
-
-
-def _problem(host, variable, message):
-    return {"host": str(host), "variable": str(variable), "message": str(message)}
 
 
 def _replica(farm_vars, servers, problems):
     replica = farm_vars.get("freeswitch_ha_storage_replica", DEFAULT_REPLICA)
-    arbiter = farm_vars.get("freeswitch_ha_storage_arbiter", True)
+    arbiter = farm_vars.get("freeswitch_ha_storage_arbiter", DEFAULT_ARBITER)
     if isinstance(replica, bool) or not isinstance(replica, int) or replica not in (2, 3):
         problems.append(_problem(ALL, "freeswitch_ha_storage_replica", f"{replica!r} must be 2 or 3"))
         return
@@ -56,12 +55,7 @@ def _replica(farm_vars, servers, problems):
 
 def _bricks(hosts, groups, farm_vars, servers, problems):
     farm_value = farm_vars.get(BRICK_VAR)
-    everybody = []
-    for members in groups.values():
-        for host in members or []:
-            if host not in everybody:
-                everybody.append(host)
-    for host in everybody:
+    for host in every_host(groups):
         hostvars = hosts.get(host) or {}
         if BRICK_VAR not in hostvars:
             continue

@@ -22,32 +22,24 @@ from __future__ import annotations
 import ipaddress
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import (
+    ALL,
+    SIP_PORTS,
+    farm_network,
+    tenant_where,
+)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import problem as _problem
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import farm_rtp_ranges
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import tenant_definitions
 
-ALL = "all"
 RETURN_PATHS = ("route", "snat")
-SIP_PORTS = (5060, 5061)
-
-
-def _problem(host, variable, message):
-    return {"host": str(host), "variable": str(variable), "message": str(message)}
-
-
-def _farm_network(farm_vars):
-    for var in ("freeswitch_ha_network", "freeswitch_ha_lab_subnet"):
-        value = farm_vars.get(var)
-        if value not in (None, ""):
-            try:
-                return ipaddress.ip_network(str(value), strict=False)
-            except ValueError:
-                return None  # inventory_check reports it
-    return None
+DEFAULT_RETURN_PATH = "route"
+DEFAULT_CLIENT_NETWORKS = ["0.0.0.0/0"]
 
 
 def _check_settings(farm_vars):
     problems = []
-    path = farm_vars.get("freeswitch_ha_verto_return_path", "route")
+    path = farm_vars.get("freeswitch_ha_verto_return_path", DEFAULT_RETURN_PATH)
     if path not in RETURN_PATHS:
         problems.append(_problem(ALL, "freeswitch_ha_verto_return_path",
                                  f"{path!r} is not one of {', '.join(RETURN_PATHS)}"))
@@ -61,7 +53,7 @@ def _check_settings(farm_vars):
         problems.append(_problem(ALL, "freeswitch_ha_verto_client_networks",
                                  "must be a non-empty list of networks in CIDR notation (e.g. [0.0.0.0/0])"))
         return problems
-    farm = _farm_network(farm_vars)
+    farm = farm_network(farm_vars)  # inventory_check reports a malformed one
     for value in networks:
         try:
             network = ipaddress.IPv4Network(str(value), strict=True)
@@ -111,8 +103,7 @@ def _check_vip_pairs(farm):
         key = str(vip).strip()
         if key in owners and owners[key][1] != pair:
             other, other_pair = owners[key]
-            host, prefix = (ALL, f"freeswitch_ha_tenants.{name}.") if source == "variable" else (
-                source.split(" ", 1)[1], "freeswitch_ha_tenant.")
+            host, prefix = tenant_where(name, source)
             problems.append(_problem(host, prefix + "lb_hosts",
                                      f"VIP {key} of tenant {name} is held by tenant {other}'s LB pair "
                                      f"{', '.join(other_pair)}, not by {', '.join(pair) or 'no LB'}"))

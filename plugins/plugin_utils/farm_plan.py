@@ -9,18 +9,38 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.dispatcher
     plan_dispatcher_weights,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_settings import is_unknown
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import (
+    LOOPBACK,
+    db_clients,
+    db_haproxy_hosts,
+    host_address,
+    host_addresses,
+    lb_peers,
+    lb_tenants,
+    members,
+    network_setting,
+    storage_servers,
+)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_storage import BRICK_VAR
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_settings import (
+    is_farm_wide,
+    is_unknown,
+    plan_settings,
+    setting_value,
+)
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import (
     format_problems,
     inventory_check,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import farm_rtp_ranges
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.services import plan_services
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import (
     plan_tenant_partitions,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_port_map import (
     plan_verto_port_map,
 )
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.vrrp import default_track_scripts
 
 HOST_VARS = (
     "freeswitch_ha_address", "freeswitch_ha_max_sessions", "freeswitch_ha_cores", "freeswitch_ha_weight",
@@ -29,34 +49,120 @@ HOST_VARS = (
 )
 
 
-def plan_farm(farm, check=True):
-    """Return {tenants, box_tenants, rtp_ranges, dispatcher, call_rates, verto, internal_vip}.
+def _database(farm, settings):
+    hosts = farm.get("hosts") or {}
+    groups = farm.get("groups") or {}
+    farm_vars = farm.get("vars") or {}
+    boxes = members(groups, "freeswitch")
+    clients = db_clients(groups, farm_vars)
+    networks = settings["freeswitch_ha_db_client_networks"]
+    return {
+        "servers": host_addresses(hosts, members(groups, "databases")),
+        "haproxy_hosts": db_haproxy_hosts(groups, farm_vars),
+        # a FreeSWITCH box reaches its own HAProxy on the loopback; any other HAProxy host listens on its address
+        "haproxy_bind": {host: LOOPBACK if host in boxes else host_address(hosts, host)
+                         for host in db_haproxy_hosts(groups, farm_vars)},
+        "clients": clients,
+        "pg_hba_clients": list(networks) if networks is not None else list(host_addresses(hosts, clients).values()),
+    }
 
-    ``box_tenants`` maps each FreeSWITCH box to the name of its tenant.
+
+def _storage(farm):
+    hosts = farm.get("hosts") or {}
+    servers = storage_servers(farm.get("groups"))
+    return {
+        "servers": servers,
+        "addresses": list(host_addresses(hosts, servers).values()),
+        # a host setting: the server's own value (its variables include the farm-wide one), else the default
+        "brick_roots": {server: setting_value(hosts.get(server), BRICK_VAR) for server in servers},
+    }
+
+
+def _edge(farm, settings):
+    dummy, network = network_setting(farm.get("vars"))
+    sip_networks = settings["freeswitch_ha_sip_client_networks"]
+    scripts = settings["freeswitch_ha_vrrp_track_scripts"]
+    return {
+        "sip_client_networks": list(sip_networks) if sip_networks is not None else [network],
+        "vrrp_track_scripts": scripts if scripts is not None else default_track_scripts(
+            settings["freeswitch_ha_vrrp_verto_check"]),
+    }
+
+
+def _loadbalancers(farm, tenants, settings):
+    result = {}
+    for lb in members(farm.get("groups"), "loadbalancers"):
+        names = lb_tenants(tenants, lb)
+        vips = [str(tenants[name]["vip"]) for name in names if tenants[name].get("vip")]
+        advertise = settings["freeswitch_ha_sip_advertise"]
+        result[lb] = {
+            "tenants": names,
+            "vips": vips,
+            "peers": lb_peers(tenants, lb),
+            "sip_advertise": advertise if advertise is not None else (vips[0] if vips else ""),
+        }
+    return result
+
+
+def plan_farm_settings(farm):
+    """The parts of the plan that need no tenant: {settings, network, edge, database, storage}.
+
+    ``settings`` holds every farm-wide setting with its default applied
+    (farm_settings.plan_settings, secrets left out); ``edge``, ``database``
+    and ``storage`` the selections derived from them and the groups. Never
+    raises: an inventory of one tier (a Molecule scenario's) plans too.
+    """
+    farm_vars = farm.get("vars") or {}
+    settings = plan_settings(farm_vars)
+    dummy, network = network_setting(farm_vars)
+    return {
+        "settings": settings,
+        "network": network,
+        "edge": _edge(farm, settings),
+        "database": _database(farm, settings),
+        "storage": _storage(farm),
+    }
+
+
+def plan_farm(farm, check=True, tenants=True):
+    """Return {tenants, box_tenants, rtp_ranges, dispatcher, call_rates, verto, internal_vip, loadbalancers, services}
+    and the parts of plan_farm_settings (settings, network, edge, database, storage).
+
+    ``box_tenants`` maps each FreeSWITCH box to the name of its tenant;
+    ``loadbalancers`` each load balancer to the tenants it serves, their
+    VIPs, its peers and the address Kamailio advertises; ``services`` is the
+    service catalogue (plugin_utils/services.py).
 
     With ``check`` (the default) the inventory is checked first and a
-    PlanError lists every problem ("host: variable: message" lines).
+    PlanError lists every problem ("host: variable: message" lines). Without
+    ``tenants``, only the parts of plan_farm_settings.
     """
     if check:
         problems = inventory_check(farm)
         if problems:
             raise PlanError("the inventory has problems:\n" + "\n".join(format_problems(problems)))
+    plan = plan_farm_settings(farm)
+    if not tenants:
+        return plan
     hosts = farm.get("hosts") or {}
     farm_vars = farm.get("vars") or {}
-    tenants = plan_tenant_partitions(farm)
+    partitions = plan_tenant_partitions(farm)
     ranges = farm_rtp_ranges(farm)
-    return {
-        "tenants": tenants,
-        "box_tenants": {box: name for name, tenant in tenants.items() for box in tenant["freeswitch_hosts"]},
+    plan.update({
+        "tenants": partitions,
+        "box_tenants": {box: name for name, tenant in partitions.items() for box in tenant["freeswitch_hosts"]},
         "rtp_ranges": ranges,
-        "dispatcher": plan_dispatcher_weights(tenants, hosts),
-        "call_rates": plan_call_rates(farm, tenants),
-        "verto": plan_verto_port_map(tenants, ranges, hosts),
+        "dispatcher": plan_dispatcher_weights(partitions, hosts),
+        "call_rates": plan_call_rates(farm, partitions),
+        "verto": plan_verto_port_map(partitions, ranges, hosts),
         "internal_vip": {
             "vip": farm_vars.get("freeswitch_ha_internal_vip"),
             "vrrp_router_id": farm_vars.get("freeswitch_ha_internal_vrrp_router_id"),
         },
-    }
+        "loadbalancers": _loadbalancers(farm, partitions, plan["settings"]),
+    })
+    plan["services"] = plan_services(farm, plan)
+    return plan
 
 
 def farm_inventory(groups, hostvars, farm_vars=None):
@@ -68,7 +174,9 @@ def farm_inventory(groups, hostvars, farm_vars=None):
     with the value None, so the preflight can name it: its value is not
     copied, since it may be a misspelled secret. Such a name that is only
     inherited from ``farm_vars`` (same value) is left to the farm-wide
-    picture, so it is reported once, not once per host.
+    picture, so it is reported once, not once per host. A farm-wide setting
+    (scope ``farm``) the host sets to another value than the farm's is kept
+    the same way: the plan reads it once for the farm, so the preflight names it.
     """
     farm_vars = farm_vars or {}
     hosts = {}
@@ -87,7 +195,7 @@ def farm_inventory(groups, hostvars, farm_vars=None):
         picture[host] = {var: source[var] for var in HOST_VARS if var in source}
         picture[host].update({
             name: None for name in source
-            if is_unknown(name) and not (name in farm_vars and source[name] == farm_vars[name])
+            if (is_unknown(name) or is_farm_wide(name)) and not (name in farm_vars and source[name] == farm_vars[name])
         })
     return {
         "hosts": picture,

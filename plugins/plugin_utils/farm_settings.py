@@ -22,29 +22,47 @@ Each entry: ``Setting(default, scope, description)``.
 
 ``COLLECTION_FACTS`` are the ``freeswitch_ha_*`` names the playbooks set
 themselves; they are known (never refused) but are not inventory variables.
+
+``plan_settings(farm_vars)`` is what the plan carries under ``settings``: the
+value of every farm-wide setting, its default applied, secrets left out. The
+playbooks map these values to role variables (never an inline default), so a
+``farm`` setting is read once for the whole farm: ``check`` refuses one set
+on a single host or group with another value, which would have no effect.
 """
 
 from __future__ import annotations
 
+import copy
 import difflib
 from collections import namedtuple
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.call_rates import DEFAULT_SESSIONS_PER_SECOND
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_database import DEFAULT_HAPROXY_GROUP
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_edge_vrrp import DEFAULT_PRIORITY_STEP
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_freeswitch import DEFAULT_METHOD
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_storage import DEFAULT_REPLICA
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_freeswitch import (
+    DEFAULT_DB_HAPROXY_PORT,
+    DEFAULT_METHOD,
+    DEFAULT_REPO_AUTH,
+)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_storage import (
+    DEFAULT_ARBITER,
+    DEFAULT_BRICK_ROOT,
+    DEFAULT_REPLICA,
+)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import ALL, DEFAULT_HAPROXY_GROUP, problem
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import (
     ALLOW_MOVING_VAR,
     DEFAULT_MIN_PORTS,
     DEFAULT_POOL,
+)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_verto import (
+    DEFAULT_CLIENT_NETWORKS,
+    DEFAULT_RETURN_PATH,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_port_map import DEFAULT_LOCAL_VERTO_PORT
 
 PREFIX = "freeswitch_ha_"
 REQUIRED = "required"
 NO_DEFAULT = "no default"
-ALL = "all"
 
 Setting = namedtuple("Setting", ("default", "scope", "description"))
 
@@ -66,8 +84,9 @@ SETTINGS = {
     "freeswitch_ha_esl_password": Setting(REQUIRED, "farm", "FreeSWITCH event socket password (vault)"),
     "freeswitch_ha_signalwire_token": Setting(NO_DEFAULT, "farm", "SignalWire personal access token (vault); "
                                                                   "required by install method repo"),
-    "freeswitch_ha_repo_auth": Setting(True, "farm", "whether the FreeSWITCH package repository needs the token "
-                                                     "(false: a repository without auth, such as the lab's own)"),
+    "freeswitch_ha_repo_auth": Setting(DEFAULT_REPO_AUTH, "farm", "whether the FreeSWITCH package repository "
+                                                                  "needs the token (false: a repository without "
+                                                                  "auth, such as the lab's own)"),
     # FreeSWITCH boxes
     "freeswitch_ha_install_method": Setting(DEFAULT_METHOD, "farm or host", "how FreeSWITCH is installed: repo, "
                                                                             "source or none"),
@@ -91,7 +110,7 @@ SETTINGS = {
     "freeswitch_ha_verto_tls": Setting(True, "farm", "verto over TLS on the boxes"),
     "freeswitch_ha_relay_networks": Setting([], "farm", "networks FreeSWITCH treats as local besides the farm "
                                                         "network"),
-    "freeswitch_ha_db_haproxy_port": Setting(5432, "farm", "local HAProxy port of the FreeSWITCH ODBC DSN"),
+    "freeswitch_ha_db_haproxy_port": Setting(DEFAULT_DB_HAPROXY_PORT, "farm", "local HAProxy port of the FreeSWITCH ODBC DSN"),
     # database
     "freeswitch_ha_postgresql_version": Setting(NO_DEFAULT, "farm", "PostgreSQL major version (default: "
                                                                     "Debian's)"),
@@ -103,13 +122,12 @@ SETTINGS = {
                                                                     "per FreeSWITCH/HAProxy host)"),
     # storage
     "freeswitch_ha_storage_replica": Setting(DEFAULT_REPLICA, "farm", "GlusterFS replica count (2 or 3)"),
-    "freeswitch_ha_storage_arbiter": Setting(True, "farm", "the third brick of each set is an arbiter"),
+    "freeswitch_ha_storage_arbiter": Setting(DEFAULT_ARBITER, "farm", "the third brick of each set is an arbiter"),
     "freeswitch_ha_storage_volumes": Setting(NO_DEFAULT, "farm", "GlusterFS volumes (default: the glusterfs "
                                                                  "role's three FreeSWITCH volumes)"),
     "freeswitch_ha_storage_volume_options": Setting({}, "farm", "volume options merged over the role's HA "
                                                                 "defaults"),
-    "freeswitch_ha_storage_brick_root": Setting("/srv/gluster/bricks", "host", "directory holding the host's "
-                                                                               "bricks"),
+    "freeswitch_ha_storage_brick_root": Setting(DEFAULT_BRICK_ROOT, "host", "directory holding the host's bricks"),
     "freeswitch_ha_storage_brick_force": Setting(False, "farm", "allow bricks on the root filesystem (the lab)"),
     # SIP edge: Kamailio and rtpengine
     "freeswitch_ha_sip_advertise": Setting(NO_DEFAULT, "farm", "address Kamailio advertises (default: the LB's "
@@ -140,9 +158,10 @@ SETTINGS = {
     "freeswitch_ha_vrrp_verto_check": Setting("", "farm", "command of the chk_verto track script (empty: none)"),
     "freeswitch_ha_vrrp_notify_hooks": Setting([], "farm", "keepalived notify hooks"),
     # verto edge
-    "freeswitch_ha_verto_return_path": Setting("route", "farm", "verto media return path: route or snat"),
-    "freeswitch_ha_verto_client_networks": Setting(["0.0.0.0/0"], "farm", "networks the boxes route via the "
-                                                                          "internal VIP (route only)"),
+    "freeswitch_ha_verto_return_path": Setting(DEFAULT_RETURN_PATH, "farm", "verto media return path: route or snat"),
+    "freeswitch_ha_verto_client_networks": Setting(DEFAULT_CLIENT_NETWORKS, "farm", "networks the boxes route "
+                                                                                    "via the internal VIP (route "
+                                                                                    "only)"),
     "freeswitch_ha_verto_conntrack_sync": Setting(False, "farm", "conntrackd sync between the LB pair"),
     # operations
     "freeswitch_ha_allow_drills": Setting(False, "farm", "drill.yml may kill this inventory's hosts"),
@@ -150,8 +169,10 @@ SETTINGS = {
     "freeswitch_ha_drain_standby": Setting(True, "farm", "put the box's sofia profiles on standby while draining"),
     "freeswitch_ha_drain_timeout": Setting(600, "farm", "seconds drain.yml waits for the calls to end"),
     "freeswitch_ha_undrain_timeout": Setting(60, "farm", "seconds undrain.yml waits for the box to take calls"),
-    "freeswitch_ha_calls_command": Setting('fs_cli -x "show calls count"', "farm", "command that prints the box's "
-                                                                                   "calls in progress"),
+    # channels, not calls: "show calls" counts bridged calls only, so a box
+    # answering calls itself (IVR, echo, tone) would look empty while it works
+    "freeswitch_ha_calls_command": Setting('fs_cli -x "show channels count"', "farm", "command that prints the "
+                                                                                      "box's calls in progress"),
     "freeswitch_ha_restart_service": Setting("freeswitch", "farm", "unit rolling_restart.yml restarts"),
     "freeswitch_ha_report_dir": Setting("build", "run", "where drill.yml and summary.yml write their reports "
                                                         "(default: the collection's build/)"),
@@ -170,6 +191,16 @@ COLLECTION_FACTS = {
 }
 
 KNOWN = frozenset(SETTINGS) | frozenset(COLLECTION_FACTS)
+# Never copied into the plan (the plan is a fact any task may print).
+SECRETS = frozenset({
+    "freeswitch_ha_db_password", "freeswitch_ha_replication_password", "freeswitch_ha_esl_password",
+    "freeswitch_ha_signalwire_token",
+})
+# The scopes the plan's settings cover: host, run and lab values are read where they apply.
+PLAN_SCOPES = ("farm", "farm or host")
+# What the plan reads once for the whole farm (secrets are read on each host, never planned).
+FARM_WIDE = frozenset(name for name, setting in SETTINGS.items()
+                      if setting.scope == "farm" and name not in SECRETS and setting.default != REQUIRED)
 
 
 def is_unknown(name):
@@ -182,14 +213,49 @@ def closest_known(name):
     return max(sorted(KNOWN), key=lambda known: difflib.SequenceMatcher(None, name, known).ratio())
 
 
+def is_farm_wide(name):
+    """True for a setting of scope ``farm``: read once for the whole farm (group_vars/all)."""
+    return name in FARM_WIDE
+
+
+def setting_value(variables, name):
+    """The value of setting ``name`` in ``variables`` (a host's or the farm's), else its default (None if none)."""
+    if isinstance(variables, dict) and name in variables:
+        return variables[name]
+    default = SETTINGS[name].default
+    return None if default in (REQUIRED, NO_DEFAULT) else copy.deepcopy(default)
+
+
+def plan_settings(farm_vars):
+    """{name: value} of every farm-wide, non-secret setting with a default or none, the default applied.
+
+    A setting without a default (NO_DEFAULT) is None when unset: the plan
+    derives its value where the description says so. REQUIRED settings are
+    left out: the plan carries them in their planned form (tenants, VIPs).
+    """
+    farm_vars = farm_vars if isinstance(farm_vars, dict) else {}
+    result = {}
+    for name, setting in SETTINGS.items():
+        if setting.scope not in PLAN_SCOPES or name in SECRETS or setting.default == REQUIRED:
+            continue
+        result[name] = setting_value(farm_vars, name)
+    return result
+
+
 def _problem(host, name):
-    return {"host": str(host), "variable": str(name),
-            "message": f"unknown variable: the collection does not read it, so it has no effect; did you mean "
-                       f"{closest_known(name)}? (known names: plugins/plugin_utils/farm_settings.py)"}
+    if is_farm_wide(name):
+        return problem(host, name, "is a farm-wide setting: set it once for the whole farm (group_vars/all); the "
+                                   "plan reads it for the farm, so a value for one host or group has no effect")
+    return problem(host, name, f"unknown variable: the collection does not read it, so it has no effect; did you "
+                               f"mean {closest_known(name)}? (known names: plugins/plugin_utils/farm_settings.py)")
 
 
 def check(farm):
-    """[{host, variable, message}] for every unknown freeswitch_ha_* name, farm-wide then per host."""
+    """[{host, variable, message}] for every unknown freeswitch_ha_* name, farm-wide then per host.
+
+    A host's farm-wide setting that farm_inventory kept (set for the host with
+    a value other than the farm's) is reported too.
+    """
     problems = []
     if not isinstance(farm, dict):
         return problems
@@ -200,5 +266,6 @@ def check(farm):
     if isinstance(hosts, dict):
         for host, hostvars in hosts.items():
             if isinstance(hostvars, dict):
-                problems.extend(_problem(host, name) for name in sorted(hostvars, key=str) if is_unknown(name))
+                problems.extend(_problem(host, name) for name in sorted(hostvars, key=str)
+                                if is_unknown(name) or is_farm_wide(name))
     return problems

@@ -12,7 +12,6 @@ See tenant_partitions for the shape of ``farm``.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_database
@@ -23,6 +22,17 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import che
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_verto
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import farm_settings
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import (
+    ALL,
+    SIP_PORTS,
+    Problems,
+    every_host,
+    farm_network,
+    members,
+    network_setting,
+    storage_servers,
+    tenant_where,
+)
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.ports import (
     PORT_MAX,
     PORT_MIN,
@@ -52,13 +62,6 @@ SECRETS = ("freeswitch_ha_db_password", "freeswitch_ha_replication_password", "f
 CAPACITY_VARS = ("freeswitch_ha_weight", "freeswitch_ha_max_sessions", "freeswitch_ha_cores")
 SWITCHNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
-SIP_PORTS = (5060, 5061)
-ALL = "all"
-
-
-class _Problems(list):
-    def add(self, host, variable, message):
-        self.append({"host": str(host), "variable": str(variable), "message": str(message)})
 
 
 def _positive_int(value):
@@ -66,16 +69,11 @@ def _positive_int(value):
 
 
 def _network(farm_vars, problems):
-    for var in ("freeswitch_ha_network", "freeswitch_ha_lab_subnet"):
-        value = farm_vars.get(var)
-        if value in (None, ""):
-            continue
-        try:
-            return ipaddress.ip_network(str(value), strict=False)
-        except ValueError:
-            problems.add(ALL, var, f"{value!r} is not a network in CIDR notation (e.g. 10.0.0.0/24)")
-            return None
-    return None
+    var, value = network_setting(farm_vars)
+    network = farm_network(farm_vars)
+    if value is not None and network is None:
+        problems.add(ALL, var, f"{value!r} is not a network in CIDR notation (e.g. 10.0.0.0/24)")
+    return network
 
 
 def _check_address(problems, host, variable, value, network, what="address"):
@@ -105,26 +103,17 @@ def _check_groups(groups, problems):
         ("freeswitch", 1, "the farm needs at least one FreeSWITCH"),
         ("databases", 2, "multi-master PostgreSQL needs two database nodes"),
     ):
-        members = groups.get(group) or []
-        if len(members) < minimum:
-            problems.add(group, "members", f"group has {len(members)} host(s): {why}")
-    storage = groups.get("storage")
-    if storage is None:
-        storage = groups.get("databases") or []
-    if len(storage) < 2 and len(groups.get("databases") or []) >= 2:
+        hosts = members(groups, group)
+        if len(hosts) < minimum:
+            problems.add(group, "members", f"group has {len(hosts)} host(s): {why}")
+    storage = storage_servers(groups)
+    if len(storage) < 2 and len(members(groups, "databases")) >= 2:
         problems.add("storage", "members", f"group has {len(storage)} host(s): a replicated volume needs two")
 
 
 def _check_hosts(hosts, groups, network, problems):
-    everybody = list(groups.get("all") or [])
-    seen = set(everybody)
-    for group, members in groups.items():
-        for member in members or []:
-            if member not in seen:
-                seen.add(member)
-                everybody.append(member)
     by_address = {}
-    for host in everybody:
+    for host in every_host(groups):
         hostvars = hosts.get(host) or {}
         value = hostvars.get("freeswitch_ha_address")
         if value in (None, ""):
@@ -161,12 +150,6 @@ def _check_freeswitch(hosts, boxes, problems):
                 problems.add(box, "freeswitch_ha_verto_port", f"{port!r} is not a TCP port (1-65535)")
 
 
-def _tenant_where(name, source):
-    if source == "variable":
-        return ALL, f"freeswitch_ha_tenants.{name}."
-    return source.split(" ", 1)[1], "freeswitch_ha_tenant."
-
-
 def _check_tenants(farm, hosts, groups, network, addresses, problems):
     """Return [(name, settings, host, prefix, vip)] of the tenants that were read."""
     try:
@@ -177,14 +160,14 @@ def _check_tenants(farm, hosts, groups, network, addresses, problems):
     if not definitions:
         problems.add(ALL, "freeswitch_ha_tenants", "no tenant is defined (the variable or tenant_<name> groups)")
         return []
-    freeswitch = list(groups.get("freeswitch") or [])
-    balancers = set(groups.get("loadbalancers") or [])
+    freeswitch = members(groups, "freeswitch")
+    balancers = set(members(groups, "loadbalancers"))
     owner = {}
     domains = {}
     set_ids = {}
     read = []
     for name, settings, source in definitions:
-        host, prefix = _tenant_where(name, source)
+        host, prefix = tenant_where(name, source)
         for key in settings:
             if key not in TENANT_KEYS:
                 problems.add(host, prefix + str(key), f"unknown tenant setting (known: {', '.join(TENANT_KEYS)})")
@@ -331,7 +314,7 @@ def _check_verto(tenants, problems):
 
 def inventory_check(farm):
     """Return every problem of the inventory picture as [{host, variable, message}]."""
-    problems = _Problems()
+    problems = Problems()
     if not isinstance(farm, dict):
         problems.add(ALL, "inventory", "the inventory picture must be a mapping with hosts, groups and vars")
         return problems
@@ -344,7 +327,7 @@ def inventory_check(farm):
     _check_secrets(farm_vars, problems)
     _check_groups(groups, problems)
     addresses = _check_hosts(hosts, groups, network, problems)
-    boxes = list(groups.get("freeswitch") or [])
+    boxes = members(groups, "freeswitch")
     _check_freeswitch(hosts, boxes, problems)
     problems.extend(farm_rtp_problems(farm))
     tenants = _check_tenants(farm, hosts, groups, network, addresses, problems)

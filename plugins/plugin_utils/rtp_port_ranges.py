@@ -22,6 +22,7 @@ other boxes' ranges (``moved_by_overrides``).
 from __future__ import annotations
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import ALL, Problems
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.ports import (
     PORT_MAX,
     PORT_MIN,
@@ -39,7 +40,6 @@ POOL_VAR = "freeswitch_ha_rtp_pool"
 MIN_PORTS_VAR = "freeswitch_ha_rtp_min_ports"
 ENGINE_VAR = "freeswitch_ha_rtpengine_ports"
 ALLOW_MOVING_VAR = "freeswitch_ha_rtp_allow_moving_ranges"
-ALL = "all"
 
 
 def _override_of(value):
@@ -218,10 +218,8 @@ def _span_text(span):
 
 def farm_rtp_problems(farm):
     """Every RTP problem of the inventory picture as [{host, variable, message}] (see inventory_check)."""
-    problems = []
-
-    def add(host, variable, message):
-        problems.append({"host": str(host), "variable": variable, "message": message})
+    problems = Problems()
+    add = problems.add
 
     farm_vars = farm.get("vars") or {}
     nodes, pool, min_value = _farm_rtp(farm)

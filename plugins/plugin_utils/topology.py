@@ -11,6 +11,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import host_address, members, storage_servers
 
 BOX_W = 150
 BOX_H = 64
@@ -22,11 +23,16 @@ COLOURS = ("#dbeafe", "#dcfce7", "#fef3c7", "#fce7f3", "#e0e7ff", "#ccfbf1")
 
 
 def _address(farm, host):
-    return str(((farm.get("hosts") or {}).get(host) or {}).get("freeswitch_ha_address", "?"))
+    address = host_address(farm.get("hosts"), host)
+    return "?" if address is None else str(address)
 
 
 def _members(farm, group):
-    return list(((farm.get("groups") or {}).get(group)) or [])
+    return members(farm.get("groups"), group)
+
+
+def _storage(farm):
+    return storage_servers(farm.get("groups"))
 
 
 def summary_lines(farm, plan):
@@ -54,7 +60,7 @@ def summary_lines(farm, plan):
                 f"verto {tenant['vip']}:{verto.get('public_port')} -> :{verto.get('local_port')}, weight {weight}"
             )
     dbs = _members(farm, "databases")
-    storage = _members(farm, "storage")
+    storage = _storage(farm)
     lines.append("databases (multi-master): " + ", ".join(f"{h} ({_address(farm, h)})" for h in dbs))
     lines.append("storage (GlusterFS): " + ", ".join(f"{h} ({_address(farm, h)})" for h in storage))
     return lines
@@ -80,7 +86,7 @@ def render_svg(farm, plan):
     tenants = sorted(plan["tenants"].items())
     boxes = [(name, box) for name, tenant in tenants for box in tenant["freeswitch_hosts"]]
     dbs = _members(farm, "databases")
-    storage = [h for h in _members(farm, "storage") if h not in dbs]
+    storage = [h for h in _storage(farm) if h not in dbs]
     bottom = dbs + storage
     widest = max(len(lbs), len(boxes), len(bottom), 1)
     width = MARGIN * 2 + widest * BOX_W + (widest - 1) * GAP
@@ -116,7 +122,7 @@ def render_svg(farm, plan):
                 out.append(_line(lb_x[lb] + BOX_W / 2, rows_y[0] + BOX_H, x + BOX_W / 2, rows_y[1]))
     bottom_x = dict(zip(bottom, xs(len(bottom))))
     for host, x in bottom_x.items():
-        role = "PostgreSQL + brick" if host in dbs and host in _members(farm, "storage") else (
+        role = "PostgreSQL + brick" if host in dbs and host in _storage(farm) else (
             "PostgreSQL" if host in dbs else "Gluster brick")
         out += _box(x, rows_y[2], host, [_address(farm, host), role], "#f1f5f9")
     for box, x in box_x.items():

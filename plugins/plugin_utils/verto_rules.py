@@ -29,6 +29,7 @@ from __future__ import annotations
 import ipaddress
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import lb_tenants
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.ports import as_int
 
 RETURN_PATHS = ("route", "snat")
@@ -53,10 +54,10 @@ def lb_boxes(verto, tenants, lb_host):
     """
     if not isinstance(verto, dict) or not isinstance(tenants, dict):
         raise PlanError("verto and tenants must be the mappings farm_plan returns")
+    served = lb_tenants(tenants, lb_host)
     result = []
     for box, entry in verto.items():
-        tenant = tenants.get(entry.get("tenant")) or {}
-        if lb_host not in (tenant.get("lb_hosts") or []):
+        if entry.get("tenant") not in served:
             continue
         vip = _ipv4(entry.get("vip"), f"{box}: tenant {entry.get('tenant')} VIP")
         address = _ipv4(entry.get("address"), f"{box}: freeswitch_ha_address")

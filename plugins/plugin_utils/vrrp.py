@@ -31,6 +31,12 @@ NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,30}$")
 SCRIPT_KEYS = ("name", "script", "interval", "timeout", "fall", "rise", "weight")
 SCRIPT_DEFAULTS = {"interval": 1, "fall": 2, "rise": 2, "weight": 0}
 INSTANCE_KEYS = ("name", "virtual_router_id", "vip", "lb_hosts", "track_scripts")
+# What a broken proxy looks like: Kamailio or rtpengine not running. pgrep,
+# not systemctl: no D-Bus round trip (over 1 s on an overloaded host).
+DEFAULT_TRACK_SCRIPTS = (
+    {"name": "chk_kamailio", "script": "/usr/bin/pgrep -x kamailio", "timeout": 3},
+    {"name": "chk_rtpengine", "script": "/usr/bin/pgrep -x rtpengine", "timeout": 3},
+)
 
 
 def _is_int(value):
@@ -159,6 +165,14 @@ def instances_from_plan(plan, pair=None):
             "lb_hosts": hosts,
         })
     return instances
+
+
+def default_track_scripts(verto_check=""):
+    """The track scripts of freeswitch_ha_vrrp_track_scripts unset: the proxies, and chk_verto when a command is given."""
+    scripts = [dict(script) for script in DEFAULT_TRACK_SCRIPTS]
+    if verto_check:
+        scripts.append({"name": "chk_verto", "script": verto_check, "timeout": 3})
+    return scripts
 
 
 def _facts_interface(facts, name):

@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_database
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import db_clients
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import inventory_check
 
 
@@ -57,7 +58,7 @@ def test_dedicated_haproxy_hosts_must_be_covered_too(lab_farm):
     problems = checks_database.check(farm)
     assert _names(problems) == [("client1", "freeswitch_ha_address")]
     assert problems[0]["message"].startswith("HAProxy host 172.28.57.41")
-    assert checks_database.db_clients(farm) == ["fs1", "fs2", "fs3", "fs4", "client1"]
+    assert db_clients(farm["groups"], farm["vars"]) == ["fs1", "fs2", "fs3", "fs4", "client1"]
 
 
 @pytest.mark.parametrize(("case", "host", "variable", "fragment"), [

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_storage import check, storage_servers
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_storage import check
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import storage_servers
 
 
 def farm(storage=("db1", "db2", "st3"), clients=("fs1", "fs2"), **farm_vars):

@@ -10,7 +10,8 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan 
 
 def test_whole_lab_plan(lab_farm):
     plan = plan_farm(lab_farm)
-    assert set(plan) == {"tenants", "box_tenants", "rtp_ranges", "dispatcher", "call_rates", "verto", "internal_vip"}
+    assert set(plan) == {"tenants", "box_tenants", "rtp_ranges", "dispatcher", "call_rates", "verto", "internal_vip",
+                         "settings", "network", "edge", "loadbalancers", "database", "storage", "services"}
     assert plan["call_rates"]["survivor_cps"] == {"alpha": 30, "beta": 30}
     assert list(plan["rtp_ranges"]) == ["fs1", "fs2", "fs3", "fs4"]
     assert plan["internal_vip"] == {"vip": "172.28.57.99", "vrrp_router_id": 50}
@@ -54,3 +55,43 @@ def test_a_pin_that_moves_other_ranges_plans_only_when_allowed(lab_farm):
     ranges = plan_farm(lab_farm)["rtp_ranges"]
     assert [(box, span["start"]) for box, span in ranges.items()] == [
         ("fs1", 17384), ("fs2", 18384), ("fs3", 19384), ("fs4", 16384)]
+
+
+def test_lab_selections(lab_farm):
+    plan = plan_farm(lab_farm)
+    assert plan["network"] == "172.28.57.0/24"
+    assert plan["edge"]["sip_client_networks"] == ["172.28.57.0/24"]
+    assert [s["name"] for s in plan["edge"]["vrrp_track_scripts"]] == ["chk_kamailio", "chk_rtpengine"]
+    assert plan["loadbalancers"]["lb1"] == {
+        "tenants": ["alpha", "beta"], "vips": ["172.28.57.100", "172.28.57.101"], "peers": ["lb2"],
+        "sip_advertise": "172.28.57.100"}
+    assert plan["database"]["servers"] == {"db1": "172.28.57.31", "db2": "172.28.57.32"}
+    assert plan["database"]["haproxy_bind"] == {box: "127.0.0.1" for box in ("fs1", "fs2", "fs3", "fs4")}
+    assert plan["database"]["pg_hba_clients"] == ["172.28.57.21", "172.28.57.22", "172.28.57.23", "172.28.57.24"]
+    assert plan["storage"] == {"servers": ["db1", "db2", "client1"],
+                               "addresses": ["172.28.57.31", "172.28.57.32", "172.28.57.41"],
+                               "brick_roots": {h: "/srv/gluster/bricks" for h in ("db1", "db2", "client1")}}
+
+
+def test_derived_settings_follow_the_inventory(lab_farm):
+    lab_farm["vars"].update({"freeswitch_ha_sip_advertise": "192.0.2.1", "freeswitch_ha_vrrp_verto_check": "/bin/true",
+                             "freeswitch_ha_db_client_networks": ["172.28.57.0/24"]})
+    lab_farm["hosts"]["db2"]["freeswitch_ha_storage_brick_root"] = "/data/bricks"
+    plan = plan_farm(lab_farm)
+    assert plan["loadbalancers"]["lb2"]["sip_advertise"] == "192.0.2.1"
+    assert plan["edge"]["vrrp_track_scripts"][-1] == {"name": "chk_verto", "script": "/bin/true", "timeout": 3}
+    assert plan["database"]["pg_hba_clients"] == ["172.28.57.0/24"]
+    assert plan["storage"]["brick_roots"]["db2"] == "/data/bricks"
+
+
+def test_an_inventory_of_one_tier_gets_the_settings_part():
+    # what plan.yml adds to a scenario's stand-in plan (molecule/storage: no tenant, no load balancer)
+    picture = {"hosts": {"gl1": {"freeswitch_ha_address": "10.0.0.11"}, "gl2": {"freeswitch_ha_address": "10.0.0.12"},
+                         "glc1": {"freeswitch_ha_address": "10.0.0.21"}},
+               "groups": {"all": ["gl1", "gl2", "glc1"], "storage": ["gl1", "gl2"], "freeswitch": ["glc1"]},
+               "vars": {"freeswitch_ha_lab_subnet": "10.0.0.0/24", "freeswitch_ha_storage_replica": 2}}
+    plan = plan_farm(picture, check=False, tenants=False)
+    assert set(plan) == {"settings", "network", "edge", "database", "storage"}
+    assert plan["storage"]["servers"] == ["gl1", "gl2"]
+    assert plan["settings"]["freeswitch_ha_storage_replica"] == 2
+    assert plan["database"]["servers"] == {}
