@@ -27,7 +27,8 @@ options:
   tenants:
     description:
       - Plan the tenants and everything that follows from them. V(false) returns only the parts that need no
-        tenant (C(settings), C(network), C(edge), C(database), C(storage)), for an inventory of one tier.
+        tenant (C(settings), C(network), C(edge), C(database), C(storage), C(boxes)), for an inventory of one
+        tier.
     type: bool
     default: true
 """
@@ -43,6 +44,9 @@ _value:
   description:
     - C(tenants) (see tenant_partitions), C(box_tenants) (each FreeSWITCH box's tenant name), C(rtp_ranges), C(dispatcher), C(verto) and C(internal_vip)
       (C(vip), C(vrrp_router_id)).
+    - C(boxes) (per FreeSWITCH box, in C(freeswitch) group order, its C(install_method), C(switchname),
+      C(max_sessions) and C(sessions_per_second), defaults applied) and C(call_rates) (C(survivor_cps), per tenant
+      the rate one surviving box takes).
     - C(settings) (every farm-wide C(freeswitch_ha_*) setting, its default applied, secrets left out), C(network),
       C(edge) (C(sip_client_networks), C(vrrp_track_scripts)), C(loadbalancers) (per load balancer its C(tenants),
       C(vips), C(peers), C(sip_advertise)), C(database) (C(servers), C(haproxy_hosts), C(haproxy_bind), C(clients),

@@ -35,12 +35,16 @@ def problems(farm):
     return list(found)
 
 
-def plan_call_rates(farm, tenants):
-    """{"boxes": {box: sessions per second}, "survivor_cps": {tenant: new calls per second}}."""
+def plan_call_rates(farm, tenants, boxes):
+    """{"survivor_cps": {tenant: new calls per second}} from the plan's ``boxes`` (their sessions_per_second).
+
+    Each box's own rate is in the plan's ``boxes`` (farm_plan.plan_boxes); a
+    tenant's box missing there (an unchecked inventory) takes its host value.
+    """
     hosts = farm.get("hosts") or {}
-    boxes = {box: sessions_per_second(hosts.get(box)) for box in members(farm.get("groups"), "freeswitch")}
     survivor = {}
     for name, tenant in tenants.items():
-        rates = [boxes.get(box, sessions_per_second(hosts.get(box))) for box in tenant["freeswitch_hosts"]]
+        rates = [boxes[box]["sessions_per_second"] if box in boxes else sessions_per_second(hosts.get(box))
+                 for box in tenant["freeswitch_hosts"]]
         survivor[name] = min(rates) if rates else 0
-    return {"boxes": boxes, "survivor_cps": survivor}
+    return {"survivor_cps": survivor}

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import switchname
 
 CAPACITY_VARS = ("freeswitch_ha_weight", "freeswitch_ha_max_sessions", "freeswitch_ha_cores")
 DEFAULT_SIP_PORT = 5060
@@ -126,7 +127,7 @@ def plan_dispatcher_weights(partitions, hosts, sip_port=DEFAULT_SIP_PORT):
         destinations = []
         for index, box in enumerate(boxes):
             hostvars = hosts.get(box) or {}
-            duid = str(hostvars.get("freeswitch_ha_switchname") or box)
+            duid = switchname(hosts, box)
             attrs = [f"duid={duid}"]
             if percent[index] is not None:
                 attrs.append(f"weight={percent[index]}")

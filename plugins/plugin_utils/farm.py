@@ -63,6 +63,15 @@ def host_address(hosts, host):
     return ((hosts or {}).get(host) or {}).get("freeswitch_ha_address")
 
 
+def switchname(hosts, box):
+    """The box's FreeSWITCH switchname: its freeswitch_ha_switchname, else its inventory name.
+
+    FreeSWITCH keys its database rows by it and the dispatcher names the box by
+    it (duid): one definition, so the two always agree.
+    """
+    return str(((hosts or {}).get(box) or {}).get("freeswitch_ha_switchname") or box)
+
+
 def host_addresses(hosts, names):
     """{host: freeswitch_ha_address} of ``names``, in their order."""
     return {host: host_address(hosts, host) for host in names}

@@ -20,6 +20,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm impor
     members,
     network_setting,
     storage_servers,
+    switchname,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_storage import BRICK_VAR
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_settings import (
@@ -89,6 +90,35 @@ def _edge(farm, settings):
     }
 
 
+# The per-box settings a FreeSWITCH box takes from its own variables, else from the table's default.
+BOX_SETTINGS = {
+    "max_sessions": "freeswitch_ha_max_sessions",
+    "sessions_per_second": "freeswitch_ha_sessions_per_second",
+}
+METHOD_VAR = "freeswitch_ha_install_method"
+
+
+def plan_boxes(farm, settings):
+    """{box: {install_method, switchname, max_sessions, sessions_per_second}} of every FreeSWITCH box, in group order.
+
+    ``install_method`` is the box's own freeswitch_ha_install_method, else the
+    farm's (``settings``, its default applied); ``switchname`` the box's
+    switchname (farm.switchname: its inventory name unless set); the rates
+    the box's own values, else the defaults of the farm_settings table.
+    """
+    hosts = farm.get("hosts") or {}
+    boxes = {}
+    for box in members(farm.get("groups"), "freeswitch"):
+        hostvars = hosts.get(box) or {}
+        entry = {
+            "install_method": hostvars.get(METHOD_VAR, settings[METHOD_VAR]),
+            "switchname": switchname(hosts, box),
+        }
+        entry.update({key: setting_value(hostvars, name) for key, name in BOX_SETTINGS.items()})
+        boxes[box] = entry
+    return boxes
+
+
 def _loadbalancers(farm, tenants, settings):
     result = {}
     for lb in members(farm.get("groups"), "loadbalancers"):
@@ -105,11 +135,12 @@ def _loadbalancers(farm, tenants, settings):
 
 
 def plan_farm_settings(farm):
-    """The parts of the plan that need no tenant: {settings, network, edge, database, storage}.
+    """The parts of the plan that need no tenant: {settings, network, edge, database, storage, boxes}.
 
     ``settings`` holds every farm-wide setting with its default applied
     (farm_settings.plan_settings, secrets left out); ``edge``, ``database``
-    and ``storage`` the selections derived from them and the groups. Never
+    and ``storage`` the selections derived from them and the groups;
+    ``boxes`` each FreeSWITCH box's own settings (plan_boxes). Never
     raises: an inventory of one tier (a Molecule scenario's) plans too.
     """
     farm_vars = farm.get("vars") or {}
@@ -121,12 +152,13 @@ def plan_farm_settings(farm):
         "edge": _edge(farm, settings),
         "database": _database(farm, settings),
         "storage": _storage(farm),
+        "boxes": plan_boxes(farm, settings),
     }
 
 
 def plan_farm(farm, check=True, tenants=True):
     """Return {tenants, box_tenants, rtp_ranges, dispatcher, call_rates, verto, internal_vip, loadbalancers, services}
-    and the parts of plan_farm_settings (settings, network, edge, database, storage).
+    and the parts of plan_farm_settings (settings, network, edge, database, storage, boxes).
 
     ``box_tenants`` maps each FreeSWITCH box to the name of its tenant;
     ``loadbalancers`` each load balancer to the tenants it serves, their
@@ -153,7 +185,7 @@ def plan_farm(farm, check=True, tenants=True):
         "box_tenants": {box: name for name, tenant in partitions.items() for box in tenant["freeswitch_hosts"]},
         "rtp_ranges": ranges,
         "dispatcher": plan_dispatcher_weights(partitions, hosts),
-        "call_rates": plan_call_rates(farm, partitions),
+        "call_rates": plan_call_rates(farm, partitions, plan["boxes"]),
         "verto": plan_verto_port_map(partitions, ranges, hosts),
         "internal_vip": {
             "vip": farm_vars.get("freeswitch_ha_internal_vip"),

@@ -85,6 +85,11 @@ def test_tenant_where():
     assert farm.tenant_where("beta", "group tenant_beta") == ("tenant_beta", "freeswitch_ha_tenant.")
 
 
+def test_switchname_is_the_box_name_unless_set():
+    hosts = {"fs1": {"freeswitch_ha_switchname": "edge-one"}, "fs2": {}, "fs3": {"freeswitch_ha_switchname": ""}}
+    assert [farm.switchname(hosts, box) for box in ("fs1", "fs2", "fs3", "fs4")] == ["edge-one", "fs2", "fs3", "fs4"]
+
+
 def test_lookups_never_raise_on_a_bare_picture():
     bare = copy.deepcopy({"hosts": {}, "groups": {}, "vars": {}})
     assert farm.members(bare["groups"], "freeswitch") == []

@@ -6,13 +6,15 @@ import pytest
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_inventory, plan_farm
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_settings import SETTINGS
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.services import service
 
 
 def test_whole_lab_plan(lab_farm):
     plan = plan_farm(lab_farm)
     assert set(plan) == {"tenants", "box_tenants", "rtp_ranges", "dispatcher", "call_rates", "verto", "internal_vip",
-                         "settings", "network", "edge", "loadbalancers", "database", "storage", "services"}
-    assert plan["call_rates"]["survivor_cps"] == {"alpha": 30, "beta": 30}
+                         "settings", "network", "edge", "loadbalancers", "database", "storage", "services", "boxes"}
+    assert plan["call_rates"] == {"survivor_cps": {"alpha": 30, "beta": 30}}
     assert list(plan["rtp_ranges"]) == ["fs1", "fs2", "fs3", "fs4"]
     assert plan["internal_vip"] == {"vip": "172.28.57.99", "vrrp_router_id": 50}
     assert plan["verto"]["fs3"]["vip"] == "172.28.57.101"
@@ -91,7 +93,47 @@ def test_an_inventory_of_one_tier_gets_the_settings_part():
                "groups": {"all": ["gl1", "gl2", "glc1"], "storage": ["gl1", "gl2"], "freeswitch": ["glc1"]},
                "vars": {"freeswitch_ha_lab_subnet": "10.0.0.0/24", "freeswitch_ha_storage_replica": 2}}
     plan = plan_farm(picture, check=False, tenants=False)
-    assert set(plan) == {"settings", "network", "edge", "database", "storage"}
+    assert set(plan) == {"settings", "network", "edge", "database", "storage", "boxes"}
+    assert plan["boxes"] == {"glc1": {"install_method": "repo", "switchname": "glc1", "max_sessions": 1000,
+                                      "sessions_per_second": 30}}
     assert plan["storage"]["servers"] == ["gl1", "gl2"]
     assert plan["settings"]["freeswitch_ha_storage_replica"] == 2
     assert plan["database"]["servers"] == {}
+
+
+def test_lab_boxes(lab_farm):
+    # the lab's own capacities, its farm-wide install method, the table's defaults for the rest
+    boxes = plan_farm(lab_farm)["boxes"]
+    assert list(boxes) == ["fs1", "fs2", "fs3", "fs4"]
+    assert boxes["fs1"] == {"install_method": "repo", "switchname": "fs1", "max_sessions": 300,
+                            "sessions_per_second": SETTINGS["freeswitch_ha_sessions_per_second"].default}
+    assert {box: entry["max_sessions"] for box, entry in boxes.items()} == {
+        box: lab_farm["hosts"][box].get("freeswitch_ha_max_sessions", SETTINGS["freeswitch_ha_max_sessions"].default)
+        for box in boxes}
+
+
+def test_a_box_setting_wins_over_the_farm_and_the_table(lab_farm):
+    lab_farm["vars"]["freeswitch_ha_install_method"] = "source"
+    lab_farm["hosts"]["fs2"].update({"freeswitch_ha_install_method": "none", "freeswitch_ha_switchname": "fs-two",
+                                     "freeswitch_ha_sessions_per_second": 45})
+    for box in ("fs3", "fs4"):  # one capacity kind per tenant: beta's boxes declare none
+        lab_farm["hosts"][box].pop("freeswitch_ha_max_sessions", None)
+    plan = plan_farm(lab_farm)
+    boxes = plan["boxes"]
+    assert [boxes[box]["install_method"] for box in boxes] == ["source", "none", "source", "source"]
+    assert boxes["fs2"]["switchname"] == "fs-two" and boxes["fs2"]["sessions_per_second"] == 45
+    assert boxes["fs3"]["max_sessions"] == boxes["fs4"]["max_sessions"] == SETTINGS["freeswitch_ha_max_sessions"].default
+    # the survivor rate of fs2's tenant is its slowest box; the dispatcher names fs2 by its switchname
+    assert plan["call_rates"]["survivor_cps"]["alpha"] == 30
+    assert [d["duid"] for d in plan["dispatcher"]["alpha"]["destinations"]] == ["fs1", "fs-two"]
+
+
+def test_the_playbooks_catalogue_entries_of_a_box(lab_farm):
+    # freeswitch.yml trusts the from_addresses of the box's freeswitch-sip entry and listens for verto on the
+    # port of its freeswitch-verto entry: the load balancers' addresses, then its tenant's VIP and the internal VIP
+    plan = plan_farm(lab_farm)
+    for box, tenant in plan["box_tenants"].items():
+        sip = service(plan["services"], box, "freeswitch-sip")
+        assert sip["from_addresses"] == ([lab_farm["hosts"][lb]["freeswitch_ha_address"] for lb in ("lb1", "lb2")]
+                                         + [plan["tenants"][tenant]["vip"], plan["internal_vip"]["vip"]])
+        assert service(plan["services"], box, "freeswitch-verto")["port"] == plan["verto"][box]["local_port"]
