@@ -12,9 +12,10 @@ Each entry: ``Setting(default, scope, description)``.
 * ``default``: the value used when the variable is unset, ``REQUIRED`` or
   ``NO_DEFAULT`` (unset means "off" or "derived", the description says which).
   Where a plugin already holds the default as a constant it is imported, so
-  the value has one definition; the others restate the playbooks' inline
-  ``| default(...)``, which tests/unit/plugins/plugin_utils/test_farm_settings.py
-  compares with this table until the playbooks read the defaults from it.
+  the value has one definition. The playbooks read the defaults through the
+  plan (``settings``, ``boxes``, the service catalogue), never as an inline
+  ``| default(...)``: tests/unit/plugins/plugin_utils/test_farm_settings.py
+  refuses one, a secret's placeholder aside.
 * ``scope``: where it is set: ``farm`` (group_vars/all), ``host`` (host or
   group variables), ``farm or host``, ``run`` (``-e`` for one operation),
   ``lab`` (lab-only: the lab engine and the Molecule scenarios, never a real

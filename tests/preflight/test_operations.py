@@ -59,9 +59,12 @@ def test_drill_refuses_an_inventory_not_marked_for_drills(tmp_path):
     returncode, plays, output = run_playbook(tmp_path, farm, PLAYBOOKS / "drill.yml")
     assert returncode != 0, output
     assert any("freeswitch_ha_allow_drills" in m and "does not allow" in m for m in failure_messages(plays)), output
-    # only the refusal play ran, and only on the controller
-    assert [name for name, hosts in plays.items() if hosts] == ["Refuse to drill an inventory not marked for drills"]
-    assert set(plays["Refuse to drill an inventory not marked for drills"]) == {"localhost"}
+    # the preflight and the plan (which carries the setting with its default), then the refusal: all on the
+    # controller, no managed host touched
+    assert [name for name, hosts in plays.items() if hosts] == [
+        "Check the inventory before any host is touched", "Compute the farm plan",
+        "Refuse to drill an inventory not marked for drills"]
+    assert {host for hosts in plays.values() for host in hosts} == {"localhost"}
 
 
 @pytest.mark.parametrize("playbook", ["drain.yml", "undrain.yml"])

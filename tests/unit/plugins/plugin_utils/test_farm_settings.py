@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import re
 
 import pytest
@@ -14,7 +13,6 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_settings import (
     COLLECTION_FACTS,
     KNOWN,
-    NO_DEFAULT,
     REQUIRED,
     SECRETS,
     SETTINGS,
@@ -88,12 +86,7 @@ def test_entries_have_a_scope_and_a_description():
 
 
 INLINE_DEFAULT_RE = re.compile(r"\b(freeswitch_ha_\w+)\s*\|\s*default\(((?:[^()]|\([^()]*\))*)\)")
-
-
-def _jinja_literal(text):
-    """The Python value of a Jinja literal ('x', 1, true, [..]), or raise ValueError."""
-    text = re.sub(r"\btrue\b", "True", re.sub(r"\bfalse\b", "False", re.sub(r"\bnone\b", "None", text)))
-    return ast.literal_eval(text.strip())
+PLAYBOOK_FILES = sorted((ROOT / "playbooks").rglob("*.yml")) + [ROOT / "site.yml"]
 
 
 def _strings(node):
@@ -108,35 +101,36 @@ def _strings(node):
         yield node
 
 
-def _inline_defaults():
-    """[(file, name, literal default)] of the playbooks' `<variable> | default(<literal>)`."""
-    found = []
-    for path in sorted((ROOT / "playbooks").rglob("*.yml")):
-        for text in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
-            for name, argument in INLINE_DEFAULT_RE.findall(text):
-                try:
-                    found.append((path.name, name, _jinja_literal(argument)))
-                except (ValueError, SyntaxError):
-                    continue  # a default computed from other variables: described in the table's prose
-    return found
+def _inline_defaults(text):
+    """[(name, default)] of every `freeswitch_ha_<name> | default(<anything>)` in one template string."""
+    return [(name, argument.strip()) for name, argument in INLINE_DEFAULT_RE.findall(text)]
 
 
-# Playbooks another change is moving to the plan's settings: until then their inline defaults must agree with the table.
-PENDING = {"freeswitch.yml", "drill.yml", "verify.yml"}
+def _placeholder(name):
+    """True where an inline default may stay: a placeholder the role or the playbook itself refuses.
+
+    A secret (the token's '' for a repository without auth) is never planned, and a value
+    an operation requires (freeswitch_ha_drain_host) has no default to plan.
+    """
+    return name in SECRETS or SETTINGS[name].default == REQUIRED
+
+
+def test_the_inline_default_scan_sees_literal_and_computed_defaults():
+    assert _inline_defaults("{{ freeswitch_ha_allow_drills | default(false) | bool }}") == [
+        ("freeswitch_ha_allow_drills", "false")]
+    assert _inline_defaults("farm_{{ freeswitch_ha_switchname | default(inventory_hostname) }}") == [
+        ("freeswitch_ha_switchname", "inventory_hostname")]
+    assert _inline_defaults("{{ [freeswitch_ha_network | default(freeswitch_ha_lab_subnet)] }}") == [
+        ("freeswitch_ha_network", "freeswitch_ha_lab_subnet")]
+    assert not _placeholder("freeswitch_ha_switchname") and _placeholder("freeswitch_ha_signalwire_token")
 
 
 def test_playbooks_have_no_inline_farm_default():
-    # the defaults live in the table and reach the playbooks through the plan's settings
-    found = [(where, name) for where, name, dummy in _inline_defaults()
-             if where not in PENDING and SETTINGS[name].default not in (REQUIRED, NO_DEFAULT)]
-    assert not found, f"map the plan's settings instead of an inline default: {found}"
-
-
-def test_playbooks_inline_defaults_agree_with_the_table():
-    for where, name, value in _inline_defaults():
-        default = SETTINGS[name].default
-        if default not in (REQUIRED, NO_DEFAULT):  # those have a placeholder inline ('', none, '(not set)')
-            assert value == default and type(value) is type(default), (where, name, value, default)
+    # the defaults live in the table and reach the playbooks through the plan (settings, boxes, the catalogue)
+    found = [(path.name, name, default) for path in PLAYBOOK_FILES
+             for text in _strings(yaml.safe_load(path.read_text(encoding="utf-8")))
+             for name, default in _inline_defaults(text) if not _placeholder(name)]
+    assert not found, f"map the plan's values instead of an inline default: {found}"
 
 
 @pytest.mark.parametrize(("typo", "meant"), [
