@@ -25,7 +25,7 @@ Rates above the box's sessions-per-second (30 unless the inventory sets
 freeswitch_ha_sessions_per_second) are refused with 503 by design, so the
 steps stop there.
 
-    tools/bench_fs_farm.py [-i inventories/lab] [--rates 5,10,...] [--seconds 10] [--lag-rate 10]
+    tools/bench_fs_farm.py [-i inventories/lab] [--rates 5,10,...] [--seconds 10] [--lag-rate 20] [--lag-only]
 """
 
 from __future__ import annotations
@@ -42,8 +42,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "build" / "collections"))   # the collection, through make's symlink tree
 from benchreport import record  # noqa: E402  (tools/ is not a package)
 from db_drill import node_sql  # noqa: E402
+from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.pg_multimaster import (  # noqa: E402
+    REPLICATION_SET,
+)
 
 ENV = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}", ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
            ANSIBLE_COLLECTIONS_PATH=str(ROOT / "build" / "collections"), NO_COLOR="1")
@@ -89,6 +93,16 @@ class Lab:
             raise SystemExit(f"bench_fs_farm: {name} failed:\n" + "\n".join(proc.stdout.splitlines()[-30:]))
 
 
+def converge_box(lab, box, sessions_per_second):
+    """Converge the box alone, with this sessions-per-second (None: the inventory's), restarting FreeSWITCH."""
+    extra = {"freeswitch_restart_on_change": True}
+    if sessions_per_second:
+        extra["freeswitch_sessions_per_second"] = sessions_per_second
+    lab.playbook("playbooks/freeswitch.yml", "--limit", f"{box},localhost", "-e", json.dumps(extra))
+    print(f"bench_fs_farm: {box} converged with sessions-per-second {sessions_per_second or 'from the inventory'}",
+          flush=True)
+
+
 def calls(lab, sender, target, domain, rate, seconds, name, port):
     """Calls from ``sender`` to ``target`` with the lab's call tool; (successful, failed, answered by)."""
     out = dexec(lab.container(sender), "/usr/local/bin/fsha-lab-call", f"--name={name}", f"--vip={target}",
@@ -98,11 +112,20 @@ def calls(lab, sender, target, domain, rate, seconds, name, port):
     return result["successful"], result["failed"], result["backends"]
 
 
+def settle(limit=3.0, longest=60):
+    """Let the machine's load fall below ``limit`` (at most ``longest`` s): a step run
+    right after a saturating one measures the backlog, not the box."""
+    deadline = time.monotonic() + longest
+    time.sleep(3)
+    while os.getloadavg()[0] > limit and time.monotonic() < deadline:
+        time.sleep(2)
+
+
 def step_rates(lab, sender, target, domain, box_address, rates, seconds, label, port):
     """The highest rate of ``rates`` with every call answered by the box; and each step's counts."""
     best, runs = 0, {}
     for rate in rates:
-        time.sleep(3)
+        settle()
         ok, failed, backends = calls(lab, sender, target, domain, rate, seconds, f"bench-{label}-{rate}", port)
         runs[str(rate)] = {"ok": ok, "failed": failed, "backends": backends, "load": load()}
         print(f"bench_fs_farm: {label} {rate} calls/s: ok {ok} failed {failed} answered by {backends} "
@@ -112,6 +135,11 @@ def step_rates(lab, sender, target, domain, box_address, rates, seconds, label, 
         else:
             break
     return best, runs
+
+
+def uses_pglogical(node):
+    """PostgreSQL 15 replicates with pglogical (a replication set), 16+ natively (FOR ALL TABLES)."""
+    return node_sql(node, "SELECT count(*) FROM pg_extension WHERE extname = 'pglogical'")[0][0] == "1"
 
 
 def heartbeat_setup(writer, applier):
@@ -127,10 +155,15 @@ def heartbeat_setup(writer, applier):
            f"TRUNCATE {HEARTBEAT}")
     for node in (writer, applier):
         node_sql(node, ddl)
-    # a new table joins the FOR ALL TABLES publication only once each subscription refreshes
     for node in (writer, applier):
-        for (name,) in node_sql(node, "SELECT subname FROM pg_subscription"):
-            node_sql(node, f'ALTER SUBSCRIPTION "{name}" REFRESH PUBLICATION WITH (copy_data = false)')
+        if uses_pglogical(node):
+            # pglogical replicates the tables of its replication set (the collection's pg_multimaster)
+            node_sql(node, f"SELECT pglogical.replication_set_add_table(set_name := '{REPLICATION_SET}', "
+                           f"relation := '{HEARTBEAT}'::regclass, synchronize_data := false)")
+        else:
+            # a new table joins the FOR ALL TABLES publication once each subscription refreshes
+            for (name,) in node_sql(node, "SELECT subname FROM pg_subscription"):
+                node_sql(node, f'ALTER SUBSCRIPTION "{name}" REFRESH PUBLICATION WITH (copy_data = false)')
     time.sleep(3)
 
 
@@ -156,11 +189,16 @@ def heartbeat_lags(applier, expected):
 
 def heartbeat_drop(writer, applier):
     for node in (writer, applier):
+        if uses_pglogical(node):
+            node_sql(node, f"SELECT pglogical.replication_set_remove_table('{REPLICATION_SET}', '{HEARTBEAT}'::regclass)",
+                     check=False)
+    for node in (writer, applier):
         node_sql(node, f"DROP TABLE IF EXISTS {HEARTBEAT}; DROP FUNCTION IF EXISTS fsha_bench_stamp_applied()",
                  check=False)
-    for node in (writer, applier):
-        for (name,) in node_sql(node, "SELECT subname FROM pg_subscription") or []:
-            node_sql(node, f'ALTER SUBSCRIPTION "{name}" REFRESH PUBLICATION WITH (copy_data = false)', check=False)
+        if not uses_pglogical(node):
+            for (name,) in node_sql(node, "SELECT subname FROM pg_subscription") or []:
+                node_sql(node, f'ALTER SUBSCRIPTION "{name}" REFRESH PUBLICATION WITH (copy_data = false)',
+                         check=False)
 
 
 def percentile(values, share):
@@ -174,8 +212,12 @@ def main(argv=None):
     ap.add_argument("-i", "--inventory", default=os.environ.get("LAB_INVENTORY", "inventories/lab"))
     ap.add_argument("--rates", default="5,10,15,20,25,30")
     ap.add_argument("--seconds", type=int, default=10, help="length of each rate step")
-    ap.add_argument("--lag-rate", type=int, default=10, help="calls/s through the VIP while the lag is measured")
+    ap.add_argument("--lag-rate", type=int, default=20, help="calls/s through the VIP while the lag is measured")
     ap.add_argument("--lag-seconds", type=int, default=30)
+    ap.add_argument("--lag-only", action="store_true", help="measure the replication lag only (no rate steps)")
+    ap.add_argument("--sessions-per-second", type=int, default=None,
+                    help="for the rate steps, converge the box with this sessions-per-second (and restart it), "
+                         "so the steps find what the machine takes rather than FreeSWITCH's limit; put back after")
     args = ap.parse_args(argv)
     rates = [int(r) for r in args.rates.split(",")]
 
@@ -199,37 +241,45 @@ def main(argv=None):
     sh(["docker", "cp", str(UAC), f"{lab.container(standby)}:/etc/sipp-uac.xml"])
 
     figures = {}
-    for other in others:
-        lab.playbook("playbooks/drain.yml", "-e", f"freeswitch_ha_drain_host={other}")
-    try:
-        figures["fs.max_cps"], settings["proxy_runs"] = step_rates(
-            lab, client, vip, domain, lab.address(box), rates, args.seconds, "vip", 16300)
-        figures["fs.direct_cps"], settings["direct_runs"] = step_rates(
-            lab, standby, lab.address(box), domain, lab.address(box), rates, args.seconds, "direct", 16301)
+    if not args.lag_only:
+        # the same box both ways: the tenant's other boxes drained meanwhile
+        if args.sessions_per_second:
+            converge_box(lab, box, args.sessions_per_second)
+            settings["sessions_per_second"] = args.sessions_per_second
+        for other in others:
+            lab.playbook("playbooks/drain.yml", "-e", f"freeswitch_ha_drain_host={other}")
+        try:
+            figures["fs.max_cps"], settings["proxy_runs"] = step_rates(
+                lab, client, vip, domain, lab.address(box), rates, args.seconds, "vip", 16300)
+            figures["fs.direct_cps"], settings["direct_runs"] = step_rates(
+                lab, standby, lab.address(box), domain, lab.address(box), rates, args.seconds, "direct", 16301)
+        finally:
+            for other in others:
+                lab.playbook("playbooks/undrain.yml", "-e", f"freeswitch_ha_drain_host={other}")
+            if args.sessions_per_second:
+                converge_box(lab, box, None)
         figures["fs.proxy_ratio"] = (round(figures["fs.max_cps"] / figures["fs.direct_cps"], 2)
                                      if figures["fs.direct_cps"] else None)
 
-        heartbeat_setup(writer, applier)
-        try:
-            stop = threading.Event()
-            beat = threading.Thread(target=heartbeat_run, args=(writer, args.lag_seconds, stop), daemon=True)
-            beat.start()
-            ok, failed, _ = calls(lab, client, vip, domain, args.lag_rate, args.lag_seconds, "bench-lag", 16302)
-            beat.join(timeout=args.lag_seconds + 60)
-            lags = heartbeat_lags(applier, args.lag_seconds * 10)
-        finally:
-            heartbeat_drop(writer, applier)
-        figures["db.replication_lag_p99_s"] = round(percentile(lags, 0.99), 3) if lags else None
-        settings["lag_run"] = {"rate": args.lag_rate, "seconds": args.lag_seconds, "calls_ok": ok,
-                               "calls_failed": failed, "heartbeats_applied": len(lags),
-                               "heartbeats_written": args.lag_seconds * 10, "writer": writer, "applier": applier,
-                               "lag_p50_s": round(percentile(lags, 0.5), 3) if lags else None,
-                               "lag_max_s": round(lags[-1], 3) if lags else None}
-        print(f"bench_fs_farm: replication lag p99 {figures['db.replication_lag_p99_s']} s over {len(lags)} "
-              f"heartbeats, {ok} calls ok {failed} failed at {args.lag_rate} calls/s (load {load()})", flush=True)
+    # replication lag while the whole tenant takes calls through its VIP
+    heartbeat_setup(writer, applier)
+    try:
+        stop = threading.Event()
+        beat = threading.Thread(target=heartbeat_run, args=(writer, args.lag_seconds, stop), daemon=True)
+        beat.start()
+        ok, failed, _ = calls(lab, client, vip, domain, args.lag_rate, args.lag_seconds, "bench-lag", 16302)
+        beat.join(timeout=args.lag_seconds + 60)
+        lags = heartbeat_lags(applier, args.lag_seconds * 10)
     finally:
-        for other in others:
-            lab.playbook("playbooks/undrain.yml", "-e", f"freeswitch_ha_drain_host={other}")
+        heartbeat_drop(writer, applier)
+    figures["db.replication_lag_p99_s"] = round(percentile(lags, 0.99), 3) if lags else None
+    settings["lag_run"] = {"rate": args.lag_rate, "seconds": args.lag_seconds, "calls_ok": ok,
+                           "calls_failed": failed, "heartbeats_applied": len(lags),
+                           "heartbeats_written": args.lag_seconds * 10, "writer": writer, "applier": applier,
+                           "lag_p50_s": round(percentile(lags, 0.5), 3) if lags else None,
+                           "lag_max_s": round(lags[-1], 3) if lags else None}
+    print(f"bench_fs_farm: replication lag p99 {figures['db.replication_lag_p99_s']} s over {len(lags)} "
+          f"heartbeats, {ok} calls ok {failed} failed at {args.lag_rate} calls/s (load {load()})", flush=True)
     settings["load_avg_1m_end"] = load()
     record(figures, settings=settings, tier="fs_farm")
     print(f"bench_fs_farm: recorded {figures}")
