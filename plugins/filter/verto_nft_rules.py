@@ -8,11 +8,11 @@ DOCUMENTATION = r"""
 name: verto_nft_rules
 author: telephony.freeswitch_ha contributors
 version_added: "0.2.0"
-short_description: The nftables ruleset one load balancer applies for the verto partition
+short_description: What the nftables ruleset of one load balancer holds for the verto partition
 description:
-  - From the plan's verto port map and tenants, the DNAT rules of the boxes whose tenant names O(lb_host) in
+  - From the plan's verto port map and tenants, what goes into the DNAT rules of the boxes whose tenant names O(lb_host) in
     C(lb_hosts) - C(VIP:public_port/tcp) to C(box:local_port) and C(VIP:rtp_start-rtp_end/udp) to the box
-    with the ports unchanged - as one C(nft -f) file that replaces the collection's own table atomically.
+    with the ports unchanged - for one C(nft -f) file that replaces the collection's own table atomically.
   - Each box is one element of a TCP map and one element of an RTP interval map, so adding a box adds exactly
     its two elements and moves no other box's ports.
 options:
@@ -51,14 +51,15 @@ EXAMPLES = r"""
     rules: >-
       {{ plan.verto | telephony.freeswitch_ha.verto_nft_rules(plan.tenants, inventory_hostname,
                                                                return_path='snat') }}
-  # rules.text: the nft -f file; rules.boxes: [{box, tenant, vip, address, public_port, ...}]
+  # rules.boxes: [{box, tenant, vip, address, public_port, ...}]; verto_partition's template writes the nft file
 """
 
 RETURN = r"""
 _value:
   description:
-    - C(text) (the C(nft -f) file), C(boxes) (the forwarded boxes in plan order), C(vips) (their VIPs) and
-      C(conntrack_required) (one entry per forwarded RTP port plus the headroom).
+    - C(lb_host), C(table) and C(return_path) as given, C(boxes) (the forwarded boxes in plan order), C(vips)
+      (their VIPs) and C(conntrack_required) (one entry per forwarded RTP port plus the headroom). The role's
+      template C(etc/freeswitch_ha/verto.nft.j2) writes them out as the C(nft -f) file.
   type: dict
 """
 
@@ -68,14 +69,14 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors imp
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_rules import (
     DEFAULT_CONNTRACK_HEADROOM,
     DEFAULT_TABLE,
-    render_verto_rules,
+    verto_rules,
 )
 
 
 def _verto_nft_rules(verto, tenants, lb_host, return_path="route", table=DEFAULT_TABLE,
                      conntrack_headroom=DEFAULT_CONNTRACK_HEADROOM):
     try:
-        return render_verto_rules(verto, tenants, str(lb_host), return_path, table, conntrack_headroom)
+        return verto_rules(verto, tenants, str(lb_host), return_path, table, conntrack_headroom)
     except PlanError as exc:
         raise AnsibleFilterError(f"verto_nft_rules: {exc}") from exc
 

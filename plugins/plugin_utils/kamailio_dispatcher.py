@@ -24,6 +24,7 @@ ALGORITHM_IDS = {
     12: "parallel forking", 13: "latency optimized",
 }
 # call load needs a unique duid per destination; weighted needs weights summing to 100.
+CALL_LOAD = 10
 URI_RE = re.compile(r"^sips?:[^\s]+$")
 ATTRS_RE = re.compile(r"^[A-Za-z0-9_.:=;@\-\[\]]*$")
 NAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -64,6 +65,19 @@ def dispatcher_sets(plan):
             ],
         })
     return sorted(result, key=lambda s: (s["set_id"] if isinstance(s["set_id"], int) else 0, s["name"]))
+
+
+def dispatcher_features(sets):
+    """What kamailio.cfg must load for these sets: {call_load}.
+
+    call_load: some set uses the call-load algorithm, which counts calls per
+    destination in the dispatcher's own call table: the routes feed it
+    (ds_load_update, ds_load_unset) only then.
+    """
+    if not isinstance(sets, list):
+        raise PlanError("the dispatcher sets must be a list (kamailio_dispatcher_sets)")
+    ids = [algorithm_id(entry.get("algorithm_id")) for entry in sets if isinstance(entry, dict)]
+    return {"call_load": CALL_LOAD in ids}
 
 
 def _attr(attrs, key):

@@ -13,7 +13,8 @@ The rules live in ONE table of the collection's own (``ip freeswitch_ha_verto``
 by default) and in two maps keyed by VIP and port, so a box is exactly one
 element of each map: adding a box adds its two elements and changes no other
 line. The file starts with ``table X`` + ``delete table X`` and then defines
-the table: ``nft -f`` applies the whole file as one transaction, so the table
+the table (the role's template writes that text; this module decides what it
+holds): ``nft -f`` applies the whole file as one transaction, so the table
 is replaced atomically (never a moment with no rules) and no other table
 (Docker's, the operator's own firewall) is touched.
 
@@ -104,21 +105,14 @@ def conntrack_required(boxes, headroom=DEFAULT_CONNTRACK_HEADROOM):
     return sum(item["rtp_end"] - item["rtp_start"] + 1 for item in boxes) + headroom
 
 
-def _elements(lines, indent="\t\t\t"):
-    if not lines:
-        return []
-    out = ["\t\telements = {"]
-    out.extend(indent + line for line in lines)
-    out.append("\t\t}")
-    return out
+def verto_rules(verto, tenants, lb_host, return_path="route", table=DEFAULT_TABLE,
+                conntrack_headroom=DEFAULT_CONNTRACK_HEADROOM):
+    """Return what the verto ruleset of ``lb_host`` holds, for the role's template to write out.
 
-
-def render_verto_rules(verto, tenants, lb_host, return_path="route", table=DEFAULT_TABLE,
-                       conntrack_headroom=DEFAULT_CONNTRACK_HEADROOM):
-    """Return {text, boxes, vips, conntrack_required} for ``lb_host``.
-
-    ``text`` is a complete ``nft -f`` file that atomically replaces the table
-    ``ip <table>`` and touches nothing else.
+    {lb_host, table, return_path, boxes, vips, conntrack_required}: the
+    template (roles/verto_partition/templates/etc/freeswitch_ha/verto.nft.j2)
+    turns it into one ``nft -f`` file that atomically replaces the table
+    ``ip <table>`` and touches nothing else; every decision is taken here.
     """
     if return_path not in RETURN_PATHS:
         raise PlanError(f"return_path {return_path!r} is not one of {', '.join(RETURN_PATHS)}")
@@ -129,55 +123,10 @@ def render_verto_rules(verto, tenants, lb_host, return_path="route", table=DEFAU
     for item in boxes:
         if item["vip"] not in vips:
             vips.append(item["vip"])
-    tcp = []
-    rtp = []
-    for item in boxes:
-        tcp.append(f"{item['vip']} . {item['public_port']} : {item['address']} . {item['local_port']},"
-                   f"  # {item['box']} (tenant {item['tenant']})")
-        rtp.append(f"{item['vip']} . {item['rtp_start']}-{item['rtp_end']} : {item['address']},"
-                   f"  # {item['box']} (tenant {item['tenant']})")
-    lines = [
-        f"# Verto partition of {lb_host}: managed by telephony.freeswitch_ha (verto_partition), do not edit.",
-        "# Applied with `nft -f` as one transaction: the table is replaced atomically and no other table is touched.",
-        f"table ip {table}",
-        f"delete table ip {table}",
-        f"table ip {table} {{",
-        "\t# VIP . public verto port -> box . local verto port",
-        "\tmap verto_tcp {",
-        "\t\ttype ipv4_addr . inet_service : ipv4_addr . inet_service",
-        *_elements(tcp),
-        "\t}",
-        "",
-        "\t# VIP . RTP range of a box -> the box (ports unchanged)",
-        "\tmap verto_rtp {",
-        "\t\ttype ipv4_addr . inet_service : ipv4_addr",
-        "\t\tflags interval",
-        *_elements(rtp),
-        "\t}",
-        "",
-        "\tset verto_vips {",
-        "\t\ttype ipv4_addr",
-        *_elements([f"{vip}," for vip in vips]),
-        "\t}",
-        "",
-        "\tchain prerouting {",
-        "\t\ttype nat hook prerouting priority dstnat; policy accept;",
-        "\t\tmeta l4proto tcp dnat ip to ip daddr . tcp dport map @verto_tcp",
-        "\t\tmeta l4proto udp dnat ip to ip daddr . udp dport map @verto_rtp",
-        "\t}",
-    ]
-    if return_path == "snat":
-        lines += [
-            "",
-            "\t# return path: connections DNATed from our VIPs leave with the LB's own address",
-            "\tchain postrouting {",
-            "\t\ttype nat hook postrouting priority srcnat; policy accept;",
-            "\t\tct status dnat ct original ip daddr @verto_vips masquerade",
-            "\t}",
-        ]
-    lines.append("}")
     return {
-        "text": "\n".join(lines) + "\n",
+        "lb_host": str(lb_host),
+        "table": table,
+        "return_path": return_path,
         "boxes": boxes,
         "vips": vips,
         "conntrack_required": conntrack_required(boxes, conntrack_headroom),

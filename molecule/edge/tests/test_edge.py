@@ -175,3 +175,45 @@ def test_scanner_is_banned(host):
     assert "200" in host.check_output(probe.format("1", "fsha-edge-test"))
     assert host.run(probe.format("2", "friendly-scanner")).rc != 0
     assert host.run(probe.format("3", "fsha-edge-test")).rc != 0
+
+
+# Kamailio branches this scenario's farm does not converge (it runs the
+# FreeSWITCH registrar and the weighted algorithm): rendered from the role's
+# template with its defaults and checked by Kamailio itself on a load balancer,
+# so a change to one of them cannot hide until a farm uses it.
+UNCONVERGED = {
+    "proxy-registrar": {"registrar": "proxy", "algorithm_id": 9},
+    "call-load": {"registrar": "freeswitch", "algorithm_id": 10},
+    "proxy-registrar-call-load": {"registrar": "proxy", "algorithm_id": 10},
+}
+
+
+@pytest.mark.parametrize("variant", sorted(UNCONVERGED))
+def test_unconverged_kamailio_branches_pass_kamailio_check(host, variant):
+    _only(host, "edlb1")
+    root = Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", Path(__file__).resolve().parents[3]))
+    sys.path.insert(0, str(root / "tests"))
+    from role_templates import render_role_template, role_defaults  # pylint: disable=import-outside-toplevel
+    from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import (  # pylint: disable=import-outside-toplevel
+        dispatcher_features,
+    )
+
+    choice = UNCONVERGED[variant]
+    sets = [{"name": "edge", "set_id": 1, "algorithm_id": choice["algorithm_id"], "domains": [DOMAIN], "vip": VIP,
+             "destinations": []}]
+    variables = role_defaults("kamailio_dispatcher", inventory_hostname="edlb1")
+    variables.update(ansible_managed="edge scenario: unconverged branch check", kamailio_dispatcher_sets=sets,
+                     kamailio_dispatcher_registrar=choice["registrar"], kamailio_dispatcher_listen=[LBS["edlb1"]],
+                     kamailio_dispatcher_vips=[VIP], kamailio_dispatcher_client_networks=[f"{CLIENT}/32"],
+                     kamailio_dispatcher_rtpengine_sockets=[f"{LBS['edlb1']}:{NG_PORT}"],
+                     __kamailio_dispatcher_features=dispatcher_features(sets))
+    text = render_role_template("kamailio_dispatcher", "etc/kamailio/kamailio.cfg.j2", variables)
+    assert ("ds_load_update" in text) == (choice["algorithm_id"] == 10)
+    assert ("registrar.so" in text) == (choice["registrar"] == "proxy")
+    path = f"/tmp/fsha-kamailio-{variant}.cfg"
+    try:
+        host.check_output(f"cat > {path} <<'FSHA_EOF'\n{text}FSHA_EOF")
+        check = host.run(f"kamailio -c -f {path}")
+        assert check.rc == 0, check.stderr[-2000:]
+    finally:
+        host.run(f"rm -f {path}")

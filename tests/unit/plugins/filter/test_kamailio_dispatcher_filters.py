@@ -32,3 +32,12 @@ def test_errors_become_filter_errors(lab_farm):
     with pytest.raises(AnsibleFilterError, match="kamailio_dispatcher_list: set beta: the set has no destinations"):
         _filter("kamailio_dispatcher_list")(sets)
     assert _filter("kamailio_dispatcher_problems")(sets) == ["set beta: the set has no destinations"]
+
+
+def test_features_of_the_plan_sets(lab_farm):
+    sets = _filter("kamailio_dispatcher_sets")(plan_farm(lab_farm))
+    assert _filter("kamailio_dispatcher_features")(sets) == {"call_load": False}
+    sets[0]["algorithm_id"] = 10
+    assert _filter("kamailio_dispatcher_features")(sets) == {"call_load": True}
+    with pytest.raises(AnsibleFilterError, match="kamailio_dispatcher_features: the dispatcher sets must be a list"):
+        _filter("kamailio_dispatcher_features")("nope")

@@ -117,3 +117,18 @@ def test_any_weighted_plan_gives_a_valid_list(capacities):
     lines = [line for line in dispatcher_list(sets).splitlines() if not line.startswith("#")]
     assert len(lines) == len(capacities)
     assert sum(int(line.split("weight=")[1]) for line in lines) == 100
+
+
+def test_features_name_call_load_only_when_a_set_uses_it():
+    from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import (
+        CALL_LOAD,
+        dispatcher_features,
+    )
+
+    assert dispatcher_features([]) == {"call_load": False}
+    assert dispatcher_features([{"algorithm_id": 9}, {"algorithm_id": 4}]) == {"call_load": False}
+    assert dispatcher_features([{"algorithm_id": 9}, {"algorithm_id": CALL_LOAD}]) == {"call_load": True}
+    with pytest.raises(PlanError, match="unknown algorithm id 42"):
+        dispatcher_features([{"algorithm_id": 42}])
+    with pytest.raises(PlanError, match="must be a list"):
+        dispatcher_features({"algorithm_id": 10})

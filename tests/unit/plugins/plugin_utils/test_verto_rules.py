@@ -1,4 +1,4 @@
-"""render_verto_rules: one nft file per LB, atomic table replacement, stable per-box elements."""
+"""verto_rules and the role template it feeds: one nft file per LB, atomic table replacement, stable per-box elements."""
 
 from __future__ import annotations
 
@@ -10,14 +10,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import LAB_FARM
+from role_templates import render_role_template
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_rules import (
     conntrack_required,
     lb_boxes,
-    render_verto_rules,
+    verto_rules,
 )
+
+
+def _rendered(*args, **kwargs):
+    """The filter's data plus the nft file verto_partition's template makes of it."""
+    rules = verto_rules(*args, **kwargs)
+    text = render_role_template("verto_partition", "etc/freeswitch_ha/verto.nft.j2", {"__verto_partition_rules": rules})
+    return {**rules, "text": text}
 
 
 def _plan(farm):
@@ -38,7 +46,7 @@ def _element_lines(text):
 
 def test_lab_rules_forward_each_box_on_its_tenant_vip(lab_farm):
     verto, tenants = _plan(lab_farm)
-    rules = render_verto_rules(verto, tenants, "lb1")
+    rules = _rendered(verto, tenants, "lb1")
     assert _element_lines(rules["text"]) == [
         "172.28.57.100 . 8082 : 172.28.57.21 . 8081,  # fs1 (tenant alpha)",
         "172.28.57.100 . 8083 : 172.28.57.22 . 8081,  # fs2 (tenant alpha)",
@@ -51,12 +59,12 @@ def test_lab_rules_forward_each_box_on_its_tenant_vip(lab_farm):
     ]
     assert rules["vips"] == ["172.28.57.100", "172.28.57.101"]
     assert rules["conntrack_required"] == 4000 + 65536
-    assert render_verto_rules(verto, tenants, "lb2")["text"].replace("lb2", "lb1") == rules["text"]
+    assert _rendered(verto, tenants, "lb2")["text"].replace("lb2", "lb1") == rules["text"]
 
 
 def test_file_replaces_only_its_own_table_atomically(lab_farm):
     verto, tenants = _plan(lab_farm)
-    text = render_verto_rules(verto, tenants, "lb1", table="fsha_test")["text"]
+    text = _rendered(verto, tenants, "lb1", table="fsha_test")["text"]
     statements = [line for line in text.splitlines() if line and not line.startswith(("#", "\t", "}"))]
     # create-if-missing, delete, define: one nft -f transaction, no flush ruleset, no other table
     assert statements == ["table ip fsha_test", "delete table ip fsha_test", "table ip fsha_test {"]
@@ -66,8 +74,8 @@ def test_file_replaces_only_its_own_table_atomically(lab_farm):
 
 def test_return_path_snat_adds_masquerade_of_our_dnat_only(lab_farm):
     verto, tenants = _plan(lab_farm)
-    assert "masquerade" not in render_verto_rules(verto, tenants, "lb1", "route")["text"]
-    text = render_verto_rules(verto, tenants, "lb1", "snat")["text"]
+    assert "masquerade" not in _rendered(verto, tenants, "lb1", "route")["text"]
+    text = _rendered(verto, tenants, "lb1", "snat")["text"]
     assert "ct status dnat ct original ip daddr @verto_vips masquerade" in text
 
 
@@ -81,15 +89,15 @@ def test_lb_forwards_only_its_tenants(lab_farm):
     assert [b["box"] for b in lb_boxes(verto, tenants, "lb1")] == ["fs1", "fs2"]
     assert [b["box"] for b in lb_boxes(verto, tenants, "lb4")] == ["fs3", "fs4"]
     assert lb_boxes(verto, tenants, "client1") == []
-    empty = render_verto_rules(verto, tenants, "client1")
+    empty = _rendered(verto, tenants, "client1")
     assert "elements" not in empty["text"] and empty["conntrack_required"] == 65536
 
 
 def test_adding_a_box_adds_exactly_its_rules_and_moves_no_other(lab_farm):
-    before = render_verto_rules(*_plan(lab_farm), "lb1")["text"]
+    before = _rendered(*_plan(lab_farm), "lb1")["text"]
     grown = copy.deepcopy(lab_farm)
     _add_box(grown, "fs5", "alpha", "172.28.57.25")
-    after = render_verto_rules(*_plan(grown), "lb1")["text"]
+    after = _rendered(*_plan(grown), "lb1")["text"]
     old, new = before.splitlines(), after.splitlines()
     added = [line for line in new if line not in old]
     assert [line for line in old if line not in new] == []
@@ -101,7 +109,7 @@ def test_adding_a_box_adds_exactly_its_rules_and_moves_no_other(lab_farm):
 
 def test_rerender_is_identical(lab_farm):
     verto, tenants = _plan(lab_farm)
-    assert render_verto_rules(verto, tenants, "lb1") == render_verto_rules(copy.deepcopy(verto), tenants, "lb1")
+    assert _rendered(verto, tenants, "lb1") == _rendered(copy.deepcopy(verto), tenants, "lb1")
 
 
 @pytest.mark.parametrize(("mutate", "fragment"), [
@@ -116,15 +124,15 @@ def test_inconsistent_plans_are_refused(lab_farm, mutate, fragment):
     verto, tenants = _plan(lab_farm)
     mutate(verto, tenants)
     with pytest.raises(PlanError, match=fragment):
-        render_verto_rules(verto, tenants, "lb1")
+        _rendered(verto, tenants, "lb1")
 
 
 def test_bad_options_are_refused(lab_farm):
     verto, tenants = _plan(lab_farm)
     with pytest.raises(PlanError, match="return_path 'nat'"):
-        render_verto_rules(verto, tenants, "lb1", "nat")
+        _rendered(verto, tenants, "lb1", "nat")
     with pytest.raises(PlanError, match="table"):
-        render_verto_rules(verto, tenants, "lb1", table="x; flush ruleset")
+        _rendered(verto, tenants, "lb1", table="x; flush ruleset")
     with pytest.raises(PlanError, match="negative"):
         conntrack_required([], -1)
     with pytest.raises(PlanError, match="mappings"):
@@ -136,10 +144,10 @@ def test_bad_options_are_refused(lab_farm):
 def test_growing_tenants_never_moves_existing_elements(additions):
     farm = copy.deepcopy(LAB_FARM)
     farm["vars"]["freeswitch_ha_rtp_min_ports"] = 500
-    before = set(_element_lines(render_verto_rules(*_plan(farm), "lb1")["text"]))
+    before = set(_element_lines(_rendered(*_plan(farm), "lb1")["text"]))
     for number, count in enumerate(additions):
         for index in range(count):
             _add_box(farm, f"n{number}x{index}", ("alpha", "beta")[number % 2], f"172.28.57.{120 + number * 4 + index}")
-        after = set(_element_lines(render_verto_rules(*_plan(farm), "lb1")["text"]))
+        after = set(_element_lines(_rendered(*_plan(farm), "lb1")["text"]))
         assert before <= after and len(after - before) == 2 * count
         before = after

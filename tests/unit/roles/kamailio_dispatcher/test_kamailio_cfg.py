@@ -1,0 +1,38 @@
+"""kamailio.cfg renders for every registrar and dispatcher choice, and renders only what the features say.
+
+Kamailio's own check of these renderings runs in the edge scenario
+(test_unconverged_kamailio_branches_pass_kamailio_check); here the template
+is rendered with the role's defaults, undefined names an error.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from role_templates import render_role_template, role_defaults
+
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import (
+    ALGORITHM_IDS,
+    dispatcher_features,
+)
+
+
+def _render(registrar, algorithm):
+    sets = [{"name": "t", "set_id": 1, "algorithm_id": algorithm, "domains": ["t.lab.invalid"], "vip": "192.0.2.10",
+             "destinations": []}]
+    variables = role_defaults("kamailio_dispatcher", inventory_hostname="lb1")
+    variables.update(ansible_managed="test", kamailio_dispatcher_sets=sets, kamailio_dispatcher_registrar=registrar,
+                     kamailio_dispatcher_listen=["192.0.2.11"], kamailio_dispatcher_vips=["192.0.2.10"],
+                     kamailio_dispatcher_rtpengine_sockets=["192.0.2.11:2223"],
+                     __kamailio_dispatcher_features=dispatcher_features(sets))
+    return render_role_template("kamailio_dispatcher", "etc/kamailio/kamailio.cfg.j2", variables)
+
+
+@pytest.mark.parametrize("registrar", ["freeswitch", "proxy"])
+@pytest.mark.parametrize("algorithm", sorted(ALGORITHM_IDS))
+def test_every_choice_renders(registrar, algorithm):
+    text = _render(registrar, algorithm)
+    assert f"$var(dsalg) = {algorithm};" in text
+    assert ("ds_load_update" in text) == (algorithm == 10)
+    assert ('loadmodule "registrar.so"' in text) == (registrar == "proxy")
+    assert ('loadmodule "path.so"' in text) == (registrar == "freeswitch")
