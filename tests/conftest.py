@@ -28,22 +28,15 @@ SECRETS = {
 
 
 def _read_lab_farm() -> dict:
-    """inventories/lab as the playbooks picture it (farm_inventory, as preflight.yml does), plus test secrets.
+    """inventories/lab as the playbooks picture it (lab.farm_picture), plus test secrets.
 
     Read with ansible-inventory, so the tests follow the lab inventory instead of a hand-kept copy.
     """
-    from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_inventory
-
     import lab  # tools/lab.py: the lab engine reads inventories the same way
 
-    inventory = lab.read_inventory(str(ROOT / "inventories" / "lab"), export=True)
-    with_vars = sorted(g for g, body in inventory.items() if g not in ("_meta", "all") and body.get("vars"))
-    # farm-wide variables live in group_vars/all; a group's own variables would need Ansible's precedence rules
-    assert not with_vars, f"inventories/lab: variables of groups {with_vars} are not read by the tests' picture"
-    names = [g for g in inventory if g != "_meta"]
-    groups = {name: lab.group_hosts(inventory, name) for name in names}
-    groups.setdefault("ungrouped", [])
-    return farm_inventory(groups, inventory["_meta"]["hostvars"], {**inventory["all"].get("vars", {}), **SECRETS})
+    farm = lab.farm_picture(str(ROOT / "inventories" / "lab"))
+    farm["vars"].update(SECRETS)
+    return farm
 
 
 LAB_FARM = _read_lab_farm()

@@ -156,6 +156,31 @@ def read_inventory(inventory: str, export: bool = False) -> dict:
     return json.loads(proc.stdout)
 
 
+def farm_picture(inventory: str) -> dict:
+    """The inventory as the playbooks picture it (the farm_inventory filter, as preflight.yml calls it).
+
+    For the tools and tests that need the farm's rules (storage servers,
+    settings with their defaults) from the plan rather than a copy of them.
+    Farm-wide variables must live in group_vars/all: a group's own variables
+    would need Ansible's precedence rules, so they are refused.
+    """
+    collections = ROOT / "build" / "collections"
+    if str(collections) not in sys.path:
+        sys.path.insert(0, str(collections))
+    from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import (  # pylint: disable=import-outside-toplevel
+        farm_inventory,
+    )
+
+    data = read_inventory(inventory, export=True)
+    with_vars = sorted(g for g, body in data.items() if g not in ("_meta", "all") and body.get("vars"))
+    if with_vars:
+        raise LabError(f"{inventory}: variables of groups {with_vars}: keep the farm's variables in group_vars/all")
+    names = [g for g in data if g != "_meta"]
+    groups = {name: group_hosts(data, name) for name in names}
+    groups.setdefault("ungrouped", [])
+    return farm_inventory(groups, data["_meta"]["hostvars"], data["all"].get("vars", {}))
+
+
 def plan_lab(inventory: dict) -> LabPlan:
     """Validate the lab inventory and turn it into a plan, or raise LabError."""
     hostvars = inventory.get("_meta", {}).get("hostvars", {})

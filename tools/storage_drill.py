@@ -34,12 +34,16 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import yaml
+
 TOOLS = Path(__file__).resolve().parent
 ROOT = TOOLS.parent
 sys.path.insert(0, str(TOOLS))
+sys.path.insert(0, str(ROOT / "build" / "collections"))   # the collection, through make's symlink tree
 
 from benchreport import record  # noqa: E402
-from lab import read_inventory  # noqa: E402
+from lab import farm_picture, read_inventory  # noqa: E402
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm_settings  # noqa: E402
 
 VOLUME = "freeswitch_recordings"
 # Volume options that decide the stall and the heal time, recorded with the figures.
@@ -269,18 +273,20 @@ def volume_option(server: str, option: str) -> str | None:
 
 
 def read_lab(inventory: str) -> dict:
-    data = read_inventory(inventory)
-    hostvars = data.get("_meta", {}).get("hostvars", {})
-    servers = data.get("storage", {}).get("hosts") or data.get("databases", {}).get("hosts") or []
-    clients = data.get("freeswitch", {}).get("hosts") or []
+    """The storage servers, their clients and volumes as the plan has them (the storage playbook's own choice)."""
+    farm = farm_picture(inventory)
+    plan = plan_farm_settings(farm)
+    servers = plan["storage"]["servers"]
+    clients = farm["groups"].get("freeswitch") or []
     if len(servers) < 3 or len(clients) < 2:
         raise SystemExit("drill: the inventory needs 3 storage hosts and 2 freeswitch hosts")
-    first = hostvars.get(servers[0], {})
-    volumes = [v["name"] for v in first.get("freeswitch_ha_storage_volumes", [])] or [
-        "freeswitch_recordings", "freeswitch_voicemail", "freeswitch_shared"]
-    return {"servers": servers, "clients": clients, "volumes": volumes,
-            "arbiter": first.get("freeswitch_ha_storage_arbiter", True),
-            "release": first.get("freeswitch_ha_lab_release", "bookworm")}
+    # unset: the glusterfs role's own default list, as playbooks/storage.yml leaves it
+    volumes = plan["settings"]["freeswitch_ha_storage_volumes"] or yaml.safe_load(
+        (ROOT / "roles" / "glusterfs" / "defaults" / "main.yml").read_text(encoding="utf-8"))["glusterfs_volumes"]
+    return {"servers": servers, "clients": clients, "volumes": [v["name"] for v in volumes],
+            "arbiter": plan["settings"]["freeswitch_ha_storage_arbiter"],
+            "release": read_inventory(inventory)["_meta"]["hostvars"][servers[0]].get("freeswitch_ha_lab_release",
+                                                                                      "bookworm")}
 
 
 def bench_tier(release: str) -> str:
