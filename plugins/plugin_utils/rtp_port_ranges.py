@@ -21,6 +21,8 @@ other boxes' ranges (``moved_by_overrides``).
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import ALL, Problems
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.ports import (
@@ -67,7 +69,8 @@ def normalise_nodes(nodes):
     else:
         raise PlanError(f"nodes must be a list of host names or a mapping, not {type(nodes).__name__}")
     names = [name for name, dummy in items]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
+    counts = Counter(names)
+    duplicates = sorted(n for n, count in counts.items() if count > 1)
     if duplicates:
         raise PlanError(f"hosts listed twice: {', '.join(duplicates)}")
     return items

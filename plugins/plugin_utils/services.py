@@ -59,9 +59,12 @@ COLUMNS = ("tier", "service", "host", "address", "bind", "protocol", "port", "po
 
 
 def _unique(items):
+    """The items without None and repeats, first occurrence first (a set: a farm has thousands of entries)."""
+    seen = set()
     result = []
     for item in items:
-        if item is not None and item not in result:
+        if item is not None and item not in seen:
+            seen.add(item)
             result.append(item)
     return result
 
@@ -70,19 +73,34 @@ class _Catalogue(list):
     def __init__(self, hosts):
         super().__init__()
         self.hosts = hosts
+        self._sources = {}
+
+    def _from(self, from_hosts, addresses):
+        """(hosts, addresses) that may reach a service, worked out once per distinct list.
+
+        Every box's entries name the same load balancers: a farm of 1,000
+        boxes behind 200 load balancers would otherwise redo the same
+        200-host list 2,000 times. Each entry gets its own copies.
+        """
+        key = (tuple(from_hosts), tuple(str(a) for a in addresses if a is not None))
+        if key not in self._sources:
+            hosts = _unique(key[0])
+            self._sources[key] = (hosts, [str(a) for a in _unique([host_address(self.hosts, h) for h in hosts]
+                                                                   + list(key[1]))])
+        hosts, from_addresses = self._sources[key]
+        return list(hosts), list(from_addresses)
 
     def add(self, tier, service, host, address, bind, protocols, ports, groups=(), from_hosts=(), addresses=(),
             networks=(), note=""):
         start, end = ports if isinstance(ports, tuple) else (ports, ports)
-        from_hosts = _unique(from_hosts)
-        from_addresses = _unique([host_address(self.hosts, h) for h in from_hosts] + list(addresses))
+        from_hosts, from_addresses = self._from(from_hosts, addresses)
         for protocol in protocols:
             self.append({
                 "tier": tier, "service": service, "host": host,
                 "address": None if address is None else str(address), "bind": bind,
                 "protocol": protocol, "port": start, "port_end": end,
                 "from_groups": list(groups), "from_hosts": from_hosts,
-                "from_addresses": [str(a) for a in from_addresses],
+                "from_addresses": list(from_addresses),
                 "from_networks": [str(n) for n in _unique(networks)], "note": note,
             })
 
