@@ -41,6 +41,21 @@ class Problems(list):
         self.append(problem(host, variable, message))
 
 
+def as_list(value):
+    """A list setting as a list: one string is a one-item list, unset an empty list; None when it is no list.
+
+    The preflight names a None (a mapping or a number where a list belongs);
+    the plan, which only sees checked inventories, reads it as empty.
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return None
+
+
 def members(groups, group):
     """The hosts of ``group`` (an empty list when the group is missing or empty)."""
     return list((groups or {}).get(group) or [])

@@ -26,6 +26,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm impor
     ALL,
     SIP_PORTS,
     Problems,
+    as_list,
     every_host,
     farm_network,
     members,
@@ -171,10 +172,8 @@ def _check_tenants(farm, hosts, groups, network, addresses, problems):
         for key in settings:
             if key not in TENANT_KEYS:
                 problems.add(host, prefix + str(key), f"unknown tenant setting (known: {', '.join(TENANT_KEYS)})")
-        boxes = settings.get("freeswitch_hosts")
-        if isinstance(boxes, str):
-            boxes = [boxes]
-        if not isinstance(boxes, list) or not boxes:
+        boxes = as_list(settings.get("freeswitch_hosts"))
+        if not boxes:
             problems.add(host, prefix + "freeswitch_hosts", f"tenant {name} has no FreeSWITCH host")
             boxes = []
         for box in boxes:
@@ -185,20 +184,14 @@ def _check_tenants(farm, hosts, groups, network, addresses, problems):
                              f"FreeSWITCH in two tenants: {owner[box]} and {name}")
             else:
                 owner[box] = name
-        lbs = settings.get("lb_hosts")
-        if isinstance(lbs, str):
-            lbs = [lbs]
-        if not isinstance(lbs, list):
-            lbs = []
+        lbs = as_list(settings.get("lb_hosts")) or []
         unknown = [lb for lb in lbs if lb not in balancers]
         for lb in unknown:
             problems.add(host, prefix + "lb_hosts", f"{lb!r} is not in the loadbalancers group")
         if len(set(lbs)) < 2:
             problems.add(host, prefix + "lb_hosts", f"tenant {name} has no LB pair (needs two load balancers)")
-        sip = settings.get("sip_domains")
-        if isinstance(sip, str):
-            sip = [sip]
-        if not isinstance(sip, list) or not sip:
+        sip = as_list(settings.get("sip_domains"))
+        if not sip:
             problems.add(host, prefix + "sip_domains", f"tenant {name} has no SIP domain")
             sip = []
         for domain in sip:

@@ -20,6 +20,7 @@ group of the same name. Dispatcher set ids not given explicitly are handed out
 from __future__ import annotations
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import as_list
 
 ALGORITHMS = {"round_robin": 4, "weighted": 9, "call_load": 10, "relative_weight": 11}
 DEFAULT_ALGORITHM = "round_robin"
@@ -29,14 +30,6 @@ TENANT_KEYS = (
     "freeswitch_hosts", "lb_hosts", "sip_domains", "vip", "vrrp_router_id",
     "dispatcher_algorithm", "dispatcher_set", "verto_port_base",
 )
-
-
-def _as_list(value):
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    return list(value)
 
 
 def tenant_definitions(farm):
@@ -102,7 +95,7 @@ def plan_tenant_partitions(farm):
                 f"tenant {name}: unknown dispatcher_algorithm {algorithm!r} "
                 f"(one of {', '.join(ALGORITHMS)})"
             )
-        boxes = [str(h) for h in _as_list(settings.get("freeswitch_hosts"))]
+        boxes = [str(h) for h in as_list(settings.get("freeswitch_hosts")) or []]
         if not boxes:
             raise PlanError(f"tenant {name}: no FreeSWITCH hosts")
         if name in explicit:
@@ -118,8 +111,8 @@ def plan_tenant_partitions(farm):
             "algorithm": algorithm,
             "algorithm_id": ALGORITHMS[algorithm],
             "freeswitch_hosts": boxes,
-            "lb_hosts": [str(h) for h in _as_list(settings.get("lb_hosts"))],
-            "sip_domains": [str(d) for d in _as_list(settings.get("sip_domains"))],
+            "lb_hosts": [str(h) for h in as_list(settings.get("lb_hosts")) or []],
+            "sip_domains": [str(d) for d in as_list(settings.get("sip_domains")) or []],
             "vip": settings.get("vip"),
             "vrrp_router_id": settings.get("vrrp_router_id"),
             "verto_port_base": settings.get("verto_port_base", DEFAULT_VERTO_PORT_BASE),

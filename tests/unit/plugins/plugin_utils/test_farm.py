@@ -96,3 +96,18 @@ def test_lookups_never_raise_on_a_bare_picture():
     assert farm.host_address(bare["hosts"], "fs1") is None
     assert farm.host_addresses({"fs1": {"freeswitch_ha_address": "10.0.0.1"}}, ["fs1", "fs2"]) == {
         "fs1": "10.0.0.1", "fs2": None}
+
+
+def test_as_list_one_rule_for_tenant_lists(lab_farm):
+    assert farm.as_list(None) == []
+    assert farm.as_list("fs1") == ["fs1"]
+    assert farm.as_list(("fs1", "fs2")) == ["fs1", "fs2"]
+    assert farm.as_list({"fs1": 1}) is None
+    assert farm.as_list(3) is None
+    # a tenant given one box as a string: the preflight accepts it and the plan reads it the same way
+    tenant = lab_farm["vars"]["freeswitch_ha_tenants"]["alpha"]
+    tenant["sip_domains"] = tenant["sip_domains"][0]
+    assert not inventory_check(lab_farm)
+    assert plan_farm(lab_farm)["tenants"]["alpha"]["sip_domains"] == [tenant["sip_domains"]]
+    tenant["sip_domains"] = {"alpha.lab.invalid": True}
+    assert any(p["variable"].endswith("sip_domains") for p in inventory_check(lab_farm))
