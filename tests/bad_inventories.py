@@ -85,6 +85,10 @@ def _no_internal_vip(farm):
 # (id, mutation, host, variable, a fragment of the message)
 CASES = [
     ("rtp_ranges_overlap", _overlapping_ranges, "fs2", "freeswitch_ha_rtp_range", "overlaps fs1's"),
+    ("slot_wal_bound_below_a_segment", _set_var("freeswitch_ha_db_slot_wal_keep_size", "8MB"),
+     "all", "freeswitch_ha_db_slot_wal_keep_size", "smaller than one WAL segment"),
+    ("slot_wal_bound_not_a_size", _set_var("freeswitch_ha_db_slot_wal_keep_size", "4gb"),
+     "all", "freeswitch_ha_db_slot_wal_keep_size", "is not a PostgreSQL size"),
     ("rtp_range_too_small", _set_host("fs1", "freeswitch_ha_rtp_range", "20000-20099"),
      "fs1", "freeswitch_ha_rtp_range", "fewer than the minimum"),
     ("rtp_range_below_1024", _set_host("fs1", "freeswitch_ha_rtp_range", "800-1799"),

@@ -12,12 +12,17 @@ passwords; these cover what only the database tier knows:
 - pg_hba planning: every FreeSWITCH host and HAProxy host must be let in by
   pg_hba. By default each gets its own entry; when
   ``freeswitch_ha_db_client_networks`` lists networks instead, a host whose
-  address lies in none of them would be refused by the database.
+  address lies in none of them would be refused by the database;
+- ``freeswitch_ha_db_slot_wal_keep_size``: a PostgreSQL size (``4GB``,
+  ``512MB``, a number of megabytes) of at least one WAL segment, or -1 (no
+  bound). Below one segment every checkpoint would invalidate the peers'
+  slots.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.pg_multimaster import (
     ENGINES,
@@ -33,10 +38,56 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm impor
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import problem as _problem
 
 
+DEFAULT_ENGINE = "auto"
+SLOT_WAL_VAR = "freeswitch_ha_db_slot_wal_keep_size"
+# How long a peer may be down before it needs a re-seed: bound / WAL rate.
+DEFAULT_SLOT_WAL_KEEP_SIZE = "4GB"
+# PostgreSQL's default WAL segment (initdb --wal-segsize); the role keeps it.
+WAL_SEGMENT_MB = 16
+_SIZE_RE = re.compile(r"^\s*(\d+)\s*(kB|MB|GB|TB)?\s*$")
+_SIZE_UNITS_MB = {"kB": 1 / 1024, "MB": 1, "GB": 1024, "TB": 1024 * 1024, None: 1}
+
+
+def wal_keep_size_mb(value):
+    """max_slot_wal_keep_size in megabytes (-1: no bound), or None when PostgreSQL would refuse the value.
+
+    PostgreSQL's own syntax: an integer of megabytes or one with a unit kB,
+    MB, GB, TB (case-sensitive).
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= -1 else None
+    match = _SIZE_RE.match(str(value))
+    if str(value).strip() == "-1":
+        return -1
+    if not match:
+        return None
+    return int(match.group(1)) * _SIZE_UNITS_MB[match.group(2)]
+
+
+def wal_bound_problem(value):
+    """What is wrong with a max_slot_wal_keep_size, or None: the preflight's and the role's one rule."""
+    size = wal_keep_size_mb(value)
+    if size is None:
+        return f"{value!r} is not a PostgreSQL size (for example 4GB or 512MB) or -1"
+    if size != -1 and size < WAL_SEGMENT_MB:
+        return (f"{value!r} is smaller than one WAL segment ({WAL_SEGMENT_MB}MB): every checkpoint would "
+                "invalidate the peers' replication slots")
+    return None
+
+
+def _check_wal_bound(farm_vars):
+    if SLOT_WAL_VAR not in farm_vars:
+        return []
+    message = wal_bound_problem(farm_vars[SLOT_WAL_VAR])
+    return [_problem(ALL, SLOT_WAL_VAR, message)] if message else []
+
+
 def _check_engine(farm_vars):
     problems = []
     version = farm_vars.get("freeswitch_ha_postgresql_version")
-    engine = farm_vars.get("freeswitch_ha_db_engine", "auto")
+    engine = farm_vars.get("freeswitch_ha_db_engine", DEFAULT_ENGINE)
     if engine not in ("auto",) + ENGINES:
         problems.append(_problem(ALL, "freeswitch_ha_db_engine", f"{engine!r} is not one of auto, {', '.join(ENGINES)}"))
         engine = "auto"
@@ -97,4 +148,5 @@ def check(farm):
     """Every database-tier problem of the inventory picture, as [{host, variable, message}]."""
     if not isinstance(farm, dict):
         return []
-    return _check_engine(farm.get("vars") or {}) + _check_hba(farm)
+    farm_vars = farm.get("vars") or {}
+    return _check_engine(farm_vars) + _check_hba(farm) + _check_wal_bound(farm_vars)

@@ -38,6 +38,10 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.services i
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import (
     plan_tenant_partitions,
 )
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_database import (
+    SLOT_WAL_VAR,
+    wal_keep_size_mb,
+)
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_port_map import (
     plan_verto_port_map,
 )
@@ -65,7 +69,17 @@ def _database(farm, settings):
                          for host in db_haproxy_hosts(groups, farm_vars)},
         "clients": clients,
         "pg_hba_clients": list(networks) if networks is not None else list(host_addresses(hosts, clients).values()),
+        # PostgreSQL's max_slot_wal_keep_size, in its own syntax (-1: no bound)
+        "slot_wal_keep_size": _pg_size(settings[SLOT_WAL_VAR]),
     }
+
+
+def _pg_size(value):
+    """A checked size as PostgreSQL reads it: whole megabytes, or -1."""
+    size = wal_keep_size_mb(value)
+    if size is None:  # an unchecked plan (check=False) of a bad inventory: the preflight names it
+        return str(value)
+    return "-1" if size == -1 else f"{max(1, int(size))}MB"
 
 
 def _storage(farm):

@@ -38,6 +38,10 @@ import difflib
 from collections import namedtuple
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.call_rates import DEFAULT_SESSIONS_PER_SECOND
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_database import (
+    DEFAULT_ENGINE,
+    DEFAULT_SLOT_WAL_KEEP_SIZE,
+)
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_edge_vrrp import DEFAULT_PRIORITY_STEP
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_freeswitch import (
     DEFAULT_DB_HAPROXY_PORT,
@@ -115,12 +119,15 @@ SETTINGS = {
     # database
     "freeswitch_ha_postgresql_version": Setting(NO_DEFAULT, "farm", "PostgreSQL major version (default: "
                                                                     "Debian's)"),
-    "freeswitch_ha_db_engine": Setting("auto", "farm", "multi-master engine: pglogical, native or auto (native "
+    "freeswitch_ha_db_engine": Setting(DEFAULT_ENGINE, "farm", "multi-master engine: pglogical, native or auto (native "
                                                        "on 16+)"),
     "freeswitch_ha_db_haproxy_group": Setting(DEFAULT_HAPROXY_GROUP, "farm", "group whose hosts run the "
                                                                              "PostgreSQL HAProxy"),
     "freeswitch_ha_db_client_networks": Setting(NO_DEFAULT, "farm", "networks pg_hba lets in (default: one entry "
                                                                     "per FreeSWITCH/HAProxy host)"),
+    "freeswitch_ha_db_slot_wal_keep_size": Setting(DEFAULT_SLOT_WAL_KEEP_SIZE, "farm", "WAL a node keeps for a "
+                                                   "peer that is down (max_slot_wal_keep_size; past it the peer "
+                                                   "must be re-seeded; -1 keeps WAL without bound)"),
     # storage
     "freeswitch_ha_storage_replica": Setting(DEFAULT_REPLICA, "farm", "GlusterFS replica count (2 or 3)"),
     "freeswitch_ha_storage_arbiter": Setting(DEFAULT_ARBITER, "farm", "the third brick of each set is an arbiter"),

@@ -59,6 +59,16 @@ def test_engine_matches_the_release():
         assert on_node(node, "SHOW track_commit_timestamp") == [["on"]]
 
 
+def test_peers_slots_keep_bounded_wal():
+    """max_slot_wal_keep_size from the inventory: every slot reports how much WAL it may still hold."""
+    for node in NODES:
+        assert on_node(node, "SHOW max_slot_wal_keep_size") == [["64MB"]]
+        slots = on_node(node, "SELECT slot_name, wal_status, safe_wal_size IS NOT NULL FROM pg_replication_slots "
+                              "WHERE slot_type = 'logical'")
+        assert len(slots) >= len(NODES) - 1, slots
+        assert all(s[1] in ("reserved", "extended") and s[2] == "t" for s in slots), slots
+
+
 def test_every_freeswitch_table_has_the_surrogate_key():
     tables = lab.fs_tables()
     for node in NODES:
