@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from ansible_collections.telephony.freeswitch_ha.plugins.modules import freeswitch_config_files as module
-from module_harness import run_module
+from .module_harness import run_module
 
 
 def _run(monkeypatch, args):

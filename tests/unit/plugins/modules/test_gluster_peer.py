@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gluster_harness import run_module
+from .gluster_harness import run_module
 
 from ansible_collections.telephony.freeswitch_ha.plugins.modules.gluster_peer import main
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.kamailio_rpc import KamailioRpcError
 from ansible_collections.telephony.freeswitch_ha.plugins.modules import kamailio_dispatcher_info as module
-from module_harness import run_module
+from .module_harness import run_module
 
 RESULT = {"RECORDS": [
     {"SET": {"ID": 1, "TARGETS": [{"DEST": {"URI": "sip:10.0.0.1:5060", "FLAGS": "AP"}}]}},

@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.kamailio_rpc import KamailioRpcError
 from ansible_collections.telephony.freeswitch_ha.plugins.modules import kamailio_dispatcher_state as module
-from module_harness import run_module
+from .module_harness import run_module
 
 URI = "sip:10.0.0.21:5060"
 
