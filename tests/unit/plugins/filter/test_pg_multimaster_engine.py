@@ -5,19 +5,20 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.telephony.freeswitch_ha.plugins.filter import pg_multimaster_engine
+from .filter_harness import get_filter, plugin_file_problems
+
+NAME = "pg_multimaster_engine"
 
 
-def _filter():
-    assert pg_multimaster_engine.DOCUMENTATION and pg_multimaster_engine.EXAMPLES and pg_multimaster_engine.RETURN
-    return pg_multimaster_engine.FilterModule().filters()["pg_multimaster_engine"]
+def test_registered_under_its_file_name_and_documented():
+    assert plugin_file_problems(NAME) == []
 
 
 def test_engine_by_version():
-    assert _filter()(15) == "pglogical"
-    assert _filter()(17, "auto") == "native"
+    assert get_filter(NAME)(15) == "pglogical"
+    assert get_filter(NAME)(17, "auto") == "native"
 
 
 def test_impossible_choice_raises_a_filter_error():
-    with pytest.raises(AnsibleFilterError, match="pg_multimaster_engine: engine native does not run on PostgreSQL 15"):
-        _filter()(15, "native")
+    with pytest.raises(AnsibleFilterError, match=f"^{NAME}: engine native does not run on PostgreSQL 15"):
+        get_filter(NAME)(15, "native")

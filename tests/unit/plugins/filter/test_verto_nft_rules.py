@@ -5,23 +5,25 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.telephony.freeswitch_ha.plugins.filter import verto_nft_rules
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
 
+from .filter_harness import get_filter, plugin_file_problems
 
-def _filter():
-    assert verto_nft_rules.DOCUMENTATION and verto_nft_rules.EXAMPLES and verto_nft_rules.RETURN
-    return verto_nft_rules.FilterModule().filters()["verto_nft_rules"]
+NAME = "verto_nft_rules"
+
+
+def test_registered_under_its_file_name_and_documented():
+    assert plugin_file_problems(NAME) == []
 
 
 def test_renders_the_lab_lb(lab_farm):
     plan = plan_farm(lab_farm)
-    rules = _filter()(plan["verto"], plan["tenants"], "lb1", return_path="snat")
+    rules = get_filter(NAME)(plan["verto"], plan["tenants"], "lb1", return_path="snat")
     assert [b["box"] for b in rules["boxes"]] == ["fs1", "fs2", "fs3", "fs4"]
     assert rules["return_path"] == "snat" and rules["lb_host"] == "lb1"
 
 
 def test_plan_errors_become_filter_errors(lab_farm):
     plan = plan_farm(lab_farm)
-    with pytest.raises(AnsibleFilterError, match="^verto_nft_rules: return_path"):
-        _filter()(plan["verto"], plan["tenants"], "lb1", return_path="nope")
+    with pytest.raises(AnsibleFilterError, match=f"^{NAME}: return_path"):
+        get_filter(NAME)(plan["verto"], plan["tenants"], "lb1", return_path="nope")
