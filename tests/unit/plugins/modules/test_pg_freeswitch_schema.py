@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from ansible_collections.telephony.freeswitch_ha.plugins.module_utils import pg_connect
 from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.freeswitch_schema import (
     KEY_COLUMN,
@@ -27,8 +25,10 @@ TSV = (Path(__file__).resolve().parents[4] / "roles/postgres_bdr/files/freeswitc
 TABLES = parse_schema(TSV)
 
 
-def catalog(tables=TABLES, views=None, primary_key=(KEY_COLUMN,), granted=True):
-    """The catalog answers of a database holding ``tables`` (as parse_schema gives them) and ``views``."""
+def catalog(tables=None, views=None, primary_key=(KEY_COLUMN,), granted=True):
+    """The catalog answers of a database holding ``tables`` (as parse_schema gives them, all by default) and
+    ``views`` (FreeSWITCH's by default)."""
+    tables = TABLES if tables is None else tables
     views = {view: view_columns(view) for view in VIEWS} if views is None else views
     return [
         ("information_schema.columns",

@@ -81,12 +81,12 @@ def test_as_ip_refuses_the_rest(value):
         as_ip(value, "VIP")
 
 
-@pytest.mark.parametrize(("a", "b", "expected"), [
+@pytest.mark.parametrize(("first", "second", "expected"), [
     ((1, 5), (5, 9), True),        # closed ranges: a shared end port overlaps
     ((1, 4), (5, 9), False),
     ((1, 10), (3, 4), True),       # containment
     ((20, 30), (1, 19), False),
 ])
-def test_overlaps_is_symmetric_on_closed_ranges(a, b, expected):
-    assert overlaps(a, b) is expected
-    assert overlaps(b, a) is expected
+def test_overlaps_is_symmetric_on_closed_ranges(first, second, expected):
+    assert overlaps(first, second) is expected
+    assert overlaps(second, first) is expected
