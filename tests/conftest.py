@@ -46,4 +46,3 @@ LAB_FARM = _read_lab_farm()
 def lab_farm():
     """A fresh copy of the lab inventory picture (inventories/lab plus secrets)."""
     return copy.deepcopy(LAB_FARM)
-

@@ -43,11 +43,21 @@ _value:
   type: dict
 """
 
+from ansible.errors import AnsibleFilterError
+
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_inventory
+
+
+def _farm_inventory(groups, hostvars, farm_vars=None):
+    if not isinstance(groups, dict) or not hasattr(hostvars, "__getitem__"):
+        raise AnsibleFilterError("farm_inventory: the input must be Ansible's groups (a mapping) and hostvars")
+    if farm_vars is not None and not isinstance(farm_vars, dict):
+        raise AnsibleFilterError("farm_inventory: farm_vars must be a mapping of freeswitch_ha_* variables")
+    return farm_inventory(groups, hostvars, farm_vars)
 
 
 class FilterModule:
     """Inventory picture."""
 
     def filters(self):
-        return {"farm_inventory": farm_inventory}
+        return {"farm_inventory": _farm_inventory}

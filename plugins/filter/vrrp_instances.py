@@ -47,8 +47,8 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.vrrp impor
 
 
 def _vrrp_instances(plan, pair=None):
-    if not isinstance(plan, dict):
-        raise AnsibleFilterError("vrrp_instances: the input must be the farm plan (a mapping)")
+    if not isinstance(plan, dict) or not isinstance(plan.get("tenants") or {}, dict):
+        raise AnsibleFilterError("vrrp_instances: the input must be the farm plan (a mapping with tenants)")
     if pair is not None and not isinstance(pair, list):
         raise AnsibleFilterError("vrrp_instances: pair must be a list of load balancer names")
     return instances_from_plan(plan, pair)

@@ -99,9 +99,9 @@ def _set_problems(label, entry, seen_ids, seen_domains):
     else:
         seen_ids[set_id] = label
     try:
-        alg = algorithm_id(entry.get("algorithm_id", entry.get("algorithm")))
+        alg = algorithm_id(entry.get("algorithm_id"))
     except PlanError as exc:
-        problems.append(f"{label}: {exc}")
+        problems.append(f"{label}: algorithm_id: {exc}")
         alg = None
     for domain in entry.get("domains") or []:
         key = str(domain).lower()

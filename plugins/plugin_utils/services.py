@@ -85,8 +85,8 @@ class _Catalogue(list):
         key = (tuple(from_hosts), tuple(str(a) for a in addresses if a is not None))
         if key not in self._sources:
             hosts = _unique(key[0])
-            self._sources[key] = (hosts, [str(a) for a in _unique([host_address(self.hosts, h) for h in hosts]
-                                                                   + list(key[1]))])
+            addresses = _unique([host_address(self.hosts, h) for h in hosts] + list(key[1]))
+            self._sources[key] = (hosts, [str(a) for a in addresses])
         hosts, from_addresses = self._sources[key]
         return list(hosts), list(from_addresses)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from ansible.errors import AnsibleFilterError
+
 from .filter_harness import get_filter, plugin_file_problems
 
 NAME = "farm_inventory"
@@ -31,3 +34,12 @@ def test_only_what_the_plan_reads_is_copied(lab_farm):
 def test_a_group_member_without_hostvars_gets_an_empty_entry():
     picture = get_filter(NAME)({"freeswitch": ["fs9"]}, {})
     assert picture == {"hosts": {"fs9": {}}, "groups": {"freeswitch": ["fs9"]}, "vars": {}}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ((["fs1"], {}), "the input must be Ansible's groups"),
+    (({"freeswitch": ["fs1"]}, {}, ["freeswitch_ha_network"]), "farm_vars must be a mapping"),
+])
+def test_bad_arguments_become_filter_errors(args, message):
+    with pytest.raises(AnsibleFilterError, match=f"^{NAME}: {message}"):
+        get_filter(NAME)(*args)

@@ -26,6 +26,7 @@ def test_instances_of_the_lab_plan(lab_farm):
 
 @pytest.mark.parametrize(("args", "kwargs", "message"), [
     (("plan",), {}, "the input must be the farm plan"),
+    (({"tenants": ["alpha"]},), {}, "the input must be the farm plan"),
     (({},), {"pair": "lb1"}, "pair must be a list of load balancer names"),
 ])
 def test_bad_arguments_become_filter_errors(args, kwargs, message):

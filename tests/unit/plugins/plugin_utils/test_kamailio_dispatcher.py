@@ -70,8 +70,8 @@ def _mutated(lab_sets, mutate):
 
 @pytest.mark.parametrize(("mutate", "words"), [
     (lambda s: s[0].update(destinations=[]), "set alpha: the set has no destinations"),
-    (lambda s: s[1].update(algorithm_id=42), "set beta: unknown algorithm id 42"),
-    (lambda s: s[1].update(algorithm_id="fastest"), "set beta: unknown algorithm 'fastest'"),
+    (lambda s: s[1].update(algorithm_id=42), "set beta: algorithm_id: unknown algorithm id 42"),
+    (lambda s: s[1].update(algorithm_id="fastest"), "set beta: algorithm_id: unknown algorithm 'fastest'"),
     (lambda s: s[1].update(set_id=1), "set beta: set_id 1 is already set alpha's"),
     (lambda s: s[0].update(set_id=0), "set alpha: set_id 0 must be an integer"),
     (lambda s: s[1].update(domains=["ALPHA.lab.invalid"]), "SIP domain ALPHA.lab.invalid is already set alpha's"),
@@ -132,3 +132,17 @@ def test_features_name_call_load_only_when_a_set_uses_it():
         dispatcher_features([{"algorithm_id": 42}])
     with pytest.raises(PlanError, match="must be a list"):
         dispatcher_features({"algorithm_id": 10})
+
+
+def test_a_set_without_algorithm_id_is_a_problem_not_a_crash():
+    from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import (
+        dispatcher_list,
+        set_problems,
+    )
+
+    sets = [{"name": "a", "set_id": 1, "algorithm": "weighted", "domains": ["a.lab.invalid"], "vip": None,
+             "destinations": [{"uri": "sip:192.0.2.1:5060"}]}]
+    assert set_problems(sets) == ["set a: algorithm_id: unknown algorithm None (one of round_robin, weighted, "
+                                  "call_load, relative_weight or an id 0-13)"]
+    with pytest.raises(PlanError, match="set a: algorithm_id: unknown algorithm None"):
+        dispatcher_list(sets)
