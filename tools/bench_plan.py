@@ -24,7 +24,7 @@ if not LINK.exists():
 sys.path.insert(0, str(COLLECTIONS))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm  # noqa: E402
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_plan  # noqa: E402
 from benchreport import record  # noqa: E402
 
 ALGORITHMS = ("round_robin", "weighted", "call_load", "relative_weight")
@@ -84,7 +84,7 @@ def main():
     plan = None
     for _ in range(args.runs):
         start = time.perf_counter()
-        plan = plan_farm(farm)
+        plan = farm_plan(farm)
         times.append((time.perf_counter() - start) * 1000.0)
     best = round(min(times), 2)
     assert len(plan["rtp_ranges"]) == 1000 and len(plan["verto"]) == 1000 and len(plan["tenants"]) == 100

@@ -50,7 +50,7 @@ _spec = importlib.util.spec_from_file_location(
     "fsha_freeswitch_modules", lab.ROOT / "plugins" / "module_utils" / "freeswitch_modules.py")
 _freeswitch_modules = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_freeswitch_modules)
-module_paths, unknown_modules = _freeswitch_modules.module_paths, _freeswitch_modules.unknown_modules
+freeswitch_module_table, unknown_modules = _freeswitch_modules.freeswitch_module_table, _freeswitch_modules.unknown_modules
 
 ROOT = lab.ROOT
 BUILD = lab.BUILD
@@ -127,7 +127,7 @@ def resolve(component: dict, local: Path | None) -> str:
 def check_modules(modules: list[str]) -> None:
     """The role's own check (module_utils/freeswitch_modules.py), on the table the role ships."""
     table = (ROLE / "files" / "freeswitch-modules" / "modules-v1.10.12.tsv").read_text(encoding="ascii")
-    unknown = unknown_modules(modules, module_paths(table))
+    unknown = unknown_modules(modules, freeswitch_module_table(table))
     if unknown:
         raise BuildError(f"freeswitch_modules: {', '.join(unknown)} is not a module of FreeSWITCH v1.10.12")
 

@@ -44,13 +44,13 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.dispatcher_weights import plan_dispatcher_weights
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.dispatcher_weights import dispatcher_weights
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
 
 
 def _dispatcher_weights(partitions, hosts):
     try:
-        return plan_dispatcher_weights(partitions, hosts)
+        return dispatcher_weights(partitions, hosts)
     except PlanError as exc:
         raise AnsibleFilterError(f"dispatcher_weights: {exc}") from exc
 

@@ -58,12 +58,12 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_plan
 
 
 def _farm_plan(farm, check=True, tenants=True):
     try:
-        return plan_farm(farm, check=check, tenants=tenants)
+        return farm_plan(farm, check=check, tenants=tenants)
     except PlanError as exc:
         raise AnsibleFilterError(f"farm_plan: {exc}") from exc
 

@@ -50,14 +50,12 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.topology import render_svg, summary_lines
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.topology import farm_topology
 
 
 def _farm_topology(farm, plan, output="summary"):
-    if output not in ("summary", "svg"):
-        raise AnsibleFilterError(f"farm_topology: output must be summary or svg, not {output!r}")
     try:
-        return render_svg(farm, plan) if output == "svg" else summary_lines(farm, plan)
+        return farm_topology(farm, plan, output)
     except PlanError as exc:
         raise AnsibleFilterError(f"farm_topology: {exc}") from exc
 

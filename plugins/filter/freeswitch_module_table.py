@@ -37,13 +37,13 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.freeswitch_modules import module_paths
+from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.freeswitch_modules import freeswitch_module_table
 
 
 def _freeswitch_module_table(text):
     if not isinstance(text, str):
         raise AnsibleFilterError("freeswitch_module_table: the input must be the table's text")
-    return module_paths(text)
+    return freeswitch_module_table(text)
 
 
 class FilterModule:

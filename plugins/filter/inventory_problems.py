@@ -47,15 +47,11 @@ _value:
   elements: raw
 """
 
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import (
-    format_problems,
-    inventory_check,
-)
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import inventory_problems
 
 
 def _inventory_problems(farm, lines=False):
-    problems = inventory_check(farm)
-    return format_problems(problems) if lines else problems
+    return inventory_problems(farm, lines=lines)
 
 
 class FilterModule:

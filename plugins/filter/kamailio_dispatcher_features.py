@@ -39,12 +39,12 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import dispatcher_features
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import kamailio_dispatcher_features
 
 
 def _kamailio_dispatcher_features(value):
     try:
-        return dispatcher_features(value)
+        return kamailio_dispatcher_features(value)
     except PlanError as exc:
         raise AnsibleFilterError(f"kamailio_dispatcher_features: {exc}") from exc
 

@@ -34,12 +34,12 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import dispatcher_list
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import kamailio_dispatcher_list
 
 
 def _kamailio_dispatcher_list(value):
     try:
-        return dispatcher_list(value)
+        return kamailio_dispatcher_list(value)
     except PlanError as exc:
         raise AnsibleFilterError(f"kamailio_dispatcher_list: {exc}") from exc
 

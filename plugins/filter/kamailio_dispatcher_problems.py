@@ -34,12 +34,12 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import set_problems
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import kamailio_dispatcher_problems
 
 
 def _kamailio_dispatcher_problems(value):
     try:
-        return set_problems(value)
+        return kamailio_dispatcher_problems(value)
     except PlanError as exc:
         raise AnsibleFilterError(f"kamailio_dispatcher_problems: {exc}") from exc
 

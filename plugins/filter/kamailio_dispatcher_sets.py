@@ -35,12 +35,12 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import dispatcher_sets
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import kamailio_dispatcher_sets
 
 
 def _kamailio_dispatcher_sets(value):
     try:
-        return dispatcher_sets(value)
+        return kamailio_dispatcher_sets(value)
     except PlanError as exc:
         raise AnsibleFilterError(f"kamailio_dispatcher_sets: {exc}") from exc
 

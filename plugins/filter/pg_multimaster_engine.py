@@ -39,13 +39,13 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.pg_multimaster import (
     MembershipError,
-    choose_engine,
+    pg_multimaster_engine,
 )
 
 
 def _pg_multimaster_engine(version, engine="auto"):
     try:
-        return choose_engine(version, engine)
+        return pg_multimaster_engine(version, engine)
     except MembershipError as exc:
         raise AnsibleFilterError(f"pg_multimaster_engine: {exc}") from exc
 

@@ -59,13 +59,13 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors imp
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import (
     DEFAULT_MIN_PORTS,
     DEFAULT_POOL,
-    plan_rtp_ranges,
+    rtp_port_ranges,
 )
 
 
 def _rtp_port_ranges(nodes, pool=DEFAULT_POOL, min_ports=DEFAULT_MIN_PORTS, slot_ports=None):
     try:
-        return plan_rtp_ranges(nodes, pool, min_ports, slot_ports)
+        return rtp_port_ranges(nodes, pool, min_ports, slot_ports)
     except PlanError as exc:
         raise AnsibleFilterError(f"rtp_port_ranges: {exc}") from exc
 

@@ -41,12 +41,12 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import plan_tenant_partitions
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import tenant_partitions
 
 
 def _tenant_partitions(farm):
     try:
-        return plan_tenant_partitions(farm)
+        return tenant_partitions(farm)
     except PlanError as exc:
         raise AnsibleFilterError(f"tenant_partitions: {exc}") from exc
 

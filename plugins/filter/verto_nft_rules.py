@@ -69,14 +69,14 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors imp
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_rules import (
     DEFAULT_CONNTRACK_HEADROOM,
     DEFAULT_TABLE,
-    verto_rules,
+    verto_nft_rules,
 )
 
 
 def _verto_nft_rules(verto, tenants, lb_host, return_path="route", table=DEFAULT_TABLE,
                      conntrack_headroom=DEFAULT_CONNTRACK_HEADROOM):
     try:
-        return verto_rules(verto, tenants, str(lb_host), return_path, table, conntrack_headroom)
+        return verto_nft_rules(verto, tenants, str(lb_host), return_path, table, conntrack_headroom)
     except PlanError as exc:
         raise AnsibleFilterError(f"verto_nft_rules: {exc}") from exc
 

@@ -46,12 +46,12 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_port_map import plan_verto_port_map
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_port_map import verto_port_map
 
 
 def _verto_port_map(partitions, rtp_ranges, hosts=None):
     try:
-        return plan_verto_port_map(partitions, rtp_ranges, hosts)
+        return verto_port_map(partitions, rtp_ranges, hosts)
     except PlanError as exc:
         raise AnsibleFilterError(f"verto_port_map: {exc}") from exc
 

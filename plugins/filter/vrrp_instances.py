@@ -43,7 +43,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.vrrp import instances_from_plan
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.vrrp import vrrp_instances
 
 
 def _vrrp_instances(plan, pair=None):
@@ -51,7 +51,7 @@ def _vrrp_instances(plan, pair=None):
         raise AnsibleFilterError("vrrp_instances: the input must be the farm plan (a mapping with tenants)")
     if pair is not None and not isinstance(pair, list):
         raise AnsibleFilterError("vrrp_instances: pair must be a list of load balancer names")
-    return instances_from_plan(plan, pair)
+    return vrrp_instances(plan, pair)
 
 
 class FilterModule:

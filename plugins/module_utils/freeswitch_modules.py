@@ -25,7 +25,7 @@ def read_table(text):
     return rows
 
 
-def module_paths(text):
+def freeswitch_module_table(text):
     """{module: build path} of a modules table."""
     return dict((row[0], row[1]) for row in read_table(text) if len(row) >= 2)
 

@@ -56,7 +56,7 @@ def supported_engines(version):
     return engines
 
 
-def choose_engine(version, override=None):
+def pg_multimaster_engine(version, override=None):
     """The engine for ``version``: ``override`` when given (and possible), else the best one.
 
     Raises MembershipError naming why no engine fits.

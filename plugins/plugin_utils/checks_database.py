@@ -27,7 +27,7 @@ import re
 from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.pg_multimaster import (
     ENGINES,
     MembershipError,
-    choose_engine,
+    pg_multimaster_engine,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import (
     ALL,
@@ -100,7 +100,7 @@ def _check_engine(farm_vars):
             problems.append(_problem(ALL, "freeswitch_ha_postgresql_version", f"{version!r} is not a PostgreSQL major version"))
             return problems
     try:
-        choose_engine(version, engine)
+        pg_multimaster_engine(version, engine)
     except MembershipError as exc:
         variable = "freeswitch_ha_db_engine" if engine != "auto" and "does not run" in str(exc) else "freeswitch_ha_postgresql_version"
         problems.append(_problem(ALL, variable, str(exc)))

@@ -96,7 +96,7 @@ def ratio_weights(capacities):
     return relative_weights(capacities)
 
 
-def plan_dispatcher_weights(partitions, hosts, sip_port=DEFAULT_SIP_PORT):
+def dispatcher_weights(partitions, hosts, sip_port=DEFAULT_SIP_PORT):
     """Return {tenant: {set_id, algorithm, algorithm_id, destinations: [...]}}.
 
     ``partitions``: the output of tenant_partitions; ``hosts``: host ->

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.call_rates import plan_call_rates
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.dispatcher_weights import (
-    plan_dispatcher_weights,
+    dispatcher_weights,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import (
@@ -31,19 +31,19 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_setti
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import (
     format_problems,
-    inventory_check,
+    inventory_problems,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import farm_rtp_ranges
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.services import plan_services
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import (
-    plan_tenant_partitions,
+    tenant_partitions,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_database import (
     SLOT_WAL_VAR,
     wal_keep_size_mb,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_port_map import (
-    plan_verto_port_map,
+    verto_port_map,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.vrrp import default_track_scripts
 
@@ -170,7 +170,7 @@ def plan_farm_settings(farm):
     }
 
 
-def plan_farm(farm, check=True, tenants=True):
+def farm_plan(farm, check=True, tenants=True):
     """Return {tenants, box_tenants, rtp_ranges, dispatcher, call_rates, verto, internal_vip, loadbalancers, services}
     and the parts of plan_farm_settings (settings, network, edge, database, storage, boxes).
 
@@ -184,7 +184,7 @@ def plan_farm(farm, check=True, tenants=True):
     ``tenants``, only the parts of plan_farm_settings.
     """
     if check:
-        problems = inventory_check(farm)
+        problems = inventory_problems(farm)
         if problems:
             raise PlanError("the inventory has problems:\n" + "\n".join(format_problems(problems)))
     plan = plan_farm_settings(farm)
@@ -192,15 +192,15 @@ def plan_farm(farm, check=True, tenants=True):
         return plan
     hosts = farm.get("hosts") or {}
     farm_vars = farm.get("vars") or {}
-    partitions = plan_tenant_partitions(farm)
+    partitions = tenant_partitions(farm)
     ranges = farm_rtp_ranges(farm)
     plan.update({
         "tenants": partitions,
         "box_tenants": {box: name for name, tenant in partitions.items() for box in tenant["freeswitch_hosts"]},
         "rtp_ranges": ranges,
-        "dispatcher": plan_dispatcher_weights(partitions, hosts),
+        "dispatcher": dispatcher_weights(partitions, hosts),
         "call_rates": plan_call_rates(farm, partitions, plan["boxes"]),
-        "verto": plan_verto_port_map(partitions, ranges, hosts),
+        "verto": verto_port_map(partitions, ranges, hosts),
         "internal_vip": {
             "vip": farm_vars.get("freeswitch_ha_internal_vip"),
             "vrrp_router_id": farm_vars.get("freeswitch_ha_internal_vrrp_router_id"),

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Check a whole inventory picture and return EVERY problem at once.
 
-``inventory_check(farm)`` never stops at the first problem and never raises on
+``inventory_problems(farm)`` never stops at the first problem and never raises on
 bad data: it returns a list of ``{host, variable, message}``. ``host`` is the
 inventory host the variable belongs to; for farm-wide variables
 (group_vars/all) it is ``all``; for group membership it is the group's name
@@ -305,12 +305,14 @@ def _check_verto(tenants, problems):
                 taken.setdefault(key, (box, name))
 
 
-def inventory_check(farm):
-    """Return every problem of the inventory picture as [{host, variable, message}]."""
+def inventory_problems(farm, lines=False):
+    """Return every problem of the inventory picture as [{host, variable, message}] (``lines``: as text lines)."""
+    if lines:
+        return format_problems(inventory_problems(farm))
     problems = Problems()
     if not isinstance(farm, dict):
         problems.add(ALL, "inventory", "the inventory picture must be a mapping with hosts, groups and vars")
-        return problems
+        return list(problems)
     hosts = farm.get("hosts") or {}
     groups = farm.get("groups") or {}
     farm_vars = farm.get("vars") or {}

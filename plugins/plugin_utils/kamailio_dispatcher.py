@@ -2,11 +2,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Kamailio dispatcher sets for the kamailio_dispatcher role.
 
-``dispatcher_sets(plan)`` turns the farm plan (``farm_plan``: ``dispatcher``
+``kamailio_dispatcher_sets(plan)`` turns the farm plan (``farm_plan``: ``dispatcher``
 and ``tenants``) into the role's ``kamailio_dispatcher_sets``: one entry per
 tenant with its set id, algorithm id, SIP domains, VIP and destinations.
-``set_problems(sets)`` lists what is wrong with such a list (one message per
-problem, naming the set); ``dispatcher_list(sets)`` renders dispatcher.list.
+``kamailio_dispatcher_problems(sets)`` lists what is wrong with such a list (one message per
+problem, naming the set); ``kamailio_dispatcher_list(sets)`` renders dispatcher.list.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def algorithm_id(value):
     return number
 
 
-def dispatcher_sets(plan):
+def kamailio_dispatcher_sets(plan):
     """The role's kamailio_dispatcher_sets from a farm plan, in set id order."""
     if not isinstance(plan, dict) or not isinstance(plan.get("dispatcher"), dict):
         raise PlanError("the plan must be farm_plan's result (with 'dispatcher' and 'tenants')")
@@ -67,7 +67,7 @@ def dispatcher_sets(plan):
     return sorted(result, key=lambda s: (s["set_id"] if isinstance(s["set_id"], int) else 0, s["name"]))
 
 
-def dispatcher_features(sets):
+def kamailio_dispatcher_features(sets):
     """What kamailio.cfg must load for these sets: {call_load}.
 
     call_load: some set uses the call-load algorithm, which counts calls per
@@ -146,7 +146,7 @@ def _set_problems(label, entry, seen_ids, seen_domains):
     return problems
 
 
-def set_problems(sets):
+def kamailio_dispatcher_problems(sets):
     """Every problem of a kamailio_dispatcher_sets list, one message each."""
     if not isinstance(sets, list) or not sets:
         return ["kamailio_dispatcher_sets: there is no dispatcher set (one per tenant is expected)"]
@@ -164,9 +164,9 @@ def set_problems(sets):
     return problems
 
 
-def dispatcher_list(sets):
+def kamailio_dispatcher_list(sets):
     """dispatcher.list text: 'setid uri flags priority attrs' per destination."""
-    problems = set_problems(sets)
+    problems = kamailio_dispatcher_problems(sets)
     if problems:
         raise PlanError("; ".join(problems))
     lines = ["# Managed by Ansible (telephony.freeswitch_ha.kamailio_dispatcher): setid uri flags priority attrs"]

@@ -12,7 +12,7 @@ neither does adding an override that lies outside the ranges already in use.
 Every range starts on an even port and holds an even number of ports (RTP on
 the even port, RTCP on the odd one).
 
-The planner (``plan_rtp_ranges``, ``farm_rtp_ranges``) and the preflight
+The planner (``rtp_port_ranges``, ``farm_rtp_ranges``) and the preflight
 (``farm_rtp_problems``) both go through ``_allocate``, so the slot rule and the
 RTP bounds are written once. The preflight also refuses, unless
 ``freeswitch_ha_rtp_allow_moving_ranges`` is true, an override that moves
@@ -161,7 +161,7 @@ def _allocate(items, slots, min_ports, pool):
     return {name: ranges[name] for name, dummy in items if name in ranges}, problems, pins
 
 
-def plan_rtp_ranges(nodes, pool=DEFAULT_POOL, min_ports=DEFAULT_MIN_PORTS, slot_ports=None):
+def rtp_port_ranges(nodes, pool=DEFAULT_POOL, min_ports=DEFAULT_MIN_PORTS, slot_ports=None):
     """Return {host: {start, end, ports, source}} (source: "override" or "pool").
 
     ``nodes``: host names in inventory order, or a mapping host -> override
@@ -212,7 +212,7 @@ def _farm_rtp(farm):
 
 def farm_rtp_ranges(farm):
     """RTP ranges of the farm's FreeSWITCH boxes, in freeswitch group order (PlanError when impossible)."""
-    return plan_rtp_ranges(*_farm_rtp(farm))
+    return rtp_port_ranges(*_farm_rtp(farm))
 
 
 def _span_text(span):

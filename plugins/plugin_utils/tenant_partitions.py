@@ -68,7 +68,7 @@ def tenant_definitions(farm):
     return result
 
 
-def plan_tenant_partitions(farm):
+def tenant_partitions(farm):
     """Return {tenant: {name, set_id, algorithm, algorithm_id, freeswitch_hosts,
     lb_hosts, sip_domains, vip, vrrp_router_id, verto_port_base, source}}.
 

@@ -134,3 +134,10 @@ def render_svg(farm, plan):
                    'multi-master replication, ODBC via local HAProxy, GlusterFS mounts</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def farm_topology(farm, plan, output="summary"):
+    """The farm at a glance: ``summary`` lines or an ``svg`` picture (the farm_topology filter)."""
+    if output not in ("summary", "svg"):
+        raise PlanError(f"output must be summary or svg, not {output!r}")
+    return render_svg(farm, plan) if output == "svg" else summary_lines(farm, plan)

@@ -20,7 +20,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_par
 DEFAULT_LOCAL_VERTO_PORT = 8081
 
 
-def plan_verto_port_map(partitions, rtp_ranges, hosts=None):
+def verto_port_map(partitions, rtp_ranges, hosts=None):
     """Return {fs_host: {tenant, vip, public_port, address, local_port, rtp_start, rtp_end}}.
 
     Raises PlanError when a box has no RTP range, a port is out of 1-65535,

@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The nftables ruleset one load balancer applies for the verto partition.
 
-From the plan's verto port map (plan_verto_port_map) and tenants
-(plan_tenant_partitions), the LB named ``lb_host`` forwards, for every box of
+From the plan's verto port map (verto_port_map) and tenants
+(tenant_partitions), the LB named ``lb_host`` forwards, for every box of
 every tenant whose ``lb_hosts`` include it:
 
 - ``VIP:public_port/tcp`` to ``box:local_port`` (the box's verto listener);
@@ -105,7 +105,7 @@ def conntrack_required(boxes, headroom=DEFAULT_CONNTRACK_HEADROOM):
     return sum(item["rtp_end"] - item["rtp_start"] + 1 for item in boxes) + headroom
 
 
-def verto_rules(verto, tenants, lb_host, return_path="route", table=DEFAULT_TABLE,
+def verto_nft_rules(verto, tenants, lb_host, return_path="route", table=DEFAULT_TABLE,
                 conntrack_headroom=DEFAULT_CONNTRACK_HEADROOM):
     """Return what the verto ruleset of ``lb_host`` holds, for the role's template to write out.
 

@@ -134,7 +134,7 @@ def track_script_problems(scripts, priority_step):
     return problems
 
 
-def instances_from_plan(plan, pair=None):
+def vrrp_instances(plan, pair=None):
     """The role's ``keepalived_instances`` from the farm plan.
 
     One instance per tenant VIP (``tenant_<name>``; tenants sharing a VIP and

@@ -195,7 +195,7 @@ def test_unconverged_kamailio_branches_pass_kamailio_check(host, variant):
     sys.path.insert(0, str(root / "tests"))
     from role_templates import render_role_template, role_defaults  # pylint: disable=import-outside-toplevel
     from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import (  # pylint: disable=import-outside-toplevel
-        dispatcher_features,
+        kamailio_dispatcher_features,
     )
 
     choice = UNCONVERGED[variant]
@@ -206,7 +206,7 @@ def test_unconverged_kamailio_branches_pass_kamailio_check(host, variant):
                      kamailio_dispatcher_registrar=choice["registrar"], kamailio_dispatcher_listen=[LBS["edlb1"]],
                      kamailio_dispatcher_vips=[VIP], kamailio_dispatcher_client_networks=[f"{CLIENT}/32"],
                      kamailio_dispatcher_rtpengine_sockets=[f"{LBS['edlb1']}:{NG_PORT}"],
-                     __kamailio_dispatcher_features=dispatcher_features(sets))
+                     __kamailio_dispatcher_features=kamailio_dispatcher_features(sets))
     text = render_role_template("kamailio_dispatcher", "etc/kamailio/kamailio.cfg.j2", variables)
     assert ("ds_load_update" in text) == (choice["algorithm_id"] == 10)
     assert ("registrar.so" in text) == (choice["registrar"] == "proxy")

@@ -1,11 +1,11 @@
-"""The farm_plan filter: a thin wrapper over plugin_utils.farm_plan.plan_farm (whose rules are tested there)."""
+"""The farm_plan filter: a thin wrapper over plugin_utils.farm_plan.farm_plan (whose rules are tested there)."""
 
 from __future__ import annotations
 
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import plan_tenant_partitions
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import tenant_partitions
 
 from .filter_harness import get_filter, plugin_file_problems
 
@@ -18,7 +18,7 @@ def test_registered_under_its_file_name_and_documented():
 
 def test_plan_of_the_lab(lab_farm):
     plan = get_filter(NAME)(lab_farm)
-    assert plan["tenants"] == plan_tenant_partitions(lab_farm)
+    assert plan["tenants"] == tenant_partitions(lab_farm)
     assert plan["rtp_ranges"]["fs2"]["start"] == 17384
     assert plan["internal_vip"] == {"vip": "172.28.57.99", "vrrp_router_id": 50}
 

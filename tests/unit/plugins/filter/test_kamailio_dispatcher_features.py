@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import dispatcher_sets
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_plan
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import kamailio_dispatcher_sets
 
 from .filter_harness import get_filter, plugin_file_problems
 
@@ -18,7 +18,7 @@ def test_registered_under_its_file_name_and_documented():
 
 
 def test_features_of_the_lab_sets(lab_farm):
-    sets = dispatcher_sets(plan_farm(lab_farm))
+    sets = kamailio_dispatcher_sets(farm_plan(lab_farm))
     assert get_filter(NAME)(sets) == {"call_load": False}
     sets[0]["algorithm_id"] = 10
     assert get_filter(NAME)(sets) == {"call_load": True}

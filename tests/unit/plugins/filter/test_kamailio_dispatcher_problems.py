@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import dispatcher_sets
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_plan
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import kamailio_dispatcher_sets
 
 from .filter_harness import get_filter, plugin_file_problems
 
@@ -15,7 +15,7 @@ def test_registered_under_its_file_name_and_documented():
 
 
 def test_the_lab_sets_have_no_problem_until_one_loses_its_boxes(lab_farm):
-    sets = dispatcher_sets(plan_farm(lab_farm))
+    sets = kamailio_dispatcher_sets(farm_plan(lab_farm))
     assert get_filter(NAME)(sets) == []
     sets[1]["destinations"] = []
     assert get_filter(NAME)(sets) == ["set beta: the set has no destinations"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_plan
 
 from .filter_harness import get_filter, plugin_file_problems
 
@@ -17,7 +17,7 @@ def test_registered_under_its_file_name_and_documented():
 
 
 def test_sets_of_the_lab_plan(lab_farm):
-    sets = get_filter(NAME)(plan_farm(lab_farm))
+    sets = get_filter(NAME)(farm_plan(lab_farm))
     assert [(s["name"], s["set_id"], s["algorithm_id"]) for s in sets] == [("alpha", 1, 9), ("beta", 2, 4)]
     assert sets[0]["destinations"][0]["uri"] == "sip:172.28.57.21:5060"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.vrrp import instances_from_plan
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_plan
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.vrrp import vrrp_instances
 
 from .filter_harness import get_filter, plugin_file_problems
 
@@ -19,7 +19,7 @@ def test_registered_under_its_file_name_and_documented():
 
 
 def test_picture_of_lb1_in_the_lab(lab_farm):
-    instances = instances_from_plan(plan_farm(lab_farm))
+    instances = vrrp_instances(farm_plan(lab_farm))
     result = get_filter(NAME)(FACTS, host="lb1", address="172.28.57.11", instances=instances, advert_int=0.2)
     assert result["problems"] == []
     assert (result["interface"], result["prefix"]) == ("eth0", 24)
@@ -27,7 +27,7 @@ def test_picture_of_lb1_in_the_lab(lab_farm):
 
 
 def test_problems_are_returned_not_raised(lab_farm):
-    instances = instances_from_plan(plan_farm(lab_farm))
+    instances = vrrp_instances(farm_plan(lab_farm))
     result = get_filter(NAME)(FACTS, host="lb1", address="172.28.57.99", instances=instances)
     assert [p["variable"] for p in result["problems"]] == ["keepalived_address"]
     assert result["instances"] == []

@@ -1,4 +1,4 @@
-"""The pg_multimaster_engine filter: a thin wrapper over module_utils.pg_multimaster.choose_engine."""
+"""The pg_multimaster_engine filter: a thin wrapper over module_utils.pg_multimaster.pg_multimaster_engine."""
 
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import plan_rtp_ranges
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import plan_tenant_partitions
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import rtp_port_ranges
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import tenant_partitions
 
 from .filter_harness import get_filter, plugin_file_problems
 
@@ -18,8 +18,8 @@ def test_registered_under_its_file_name_and_documented():
 
 
 def test_port_map_of_the_lab(lab_farm):
-    tenants = plan_tenant_partitions(lab_farm)
-    ranges = plan_rtp_ranges(lab_farm["groups"]["freeswitch"])
+    tenants = tenant_partitions(lab_farm)
+    ranges = rtp_port_ranges(lab_farm["groups"]["freeswitch"])
     ports = get_filter(NAME)(tenants, ranges, lab_farm["hosts"])
     assert ports["fs2"]["rtp_start"] == 17384
     assert ports["fs3"] == {"tenant": "beta", "vip": "172.28.57.101", "public_port": 8082, "address": "172.28.57.23",

@@ -1,11 +1,11 @@
-"""The vrrp_instances filter: a thin wrapper over plugin_utils.vrrp.instances_from_plan (tested there)."""
+"""The vrrp_instances filter: a thin wrapper over plugin_utils.vrrp.vrrp_instances (tested there)."""
 
 from __future__ import annotations
 
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_plan
 
 from .filter_harness import get_filter, plugin_file_problems
 
@@ -17,7 +17,7 @@ def test_registered_under_its_file_name_and_documented():
 
 
 def test_instances_of_the_lab_plan(lab_farm):
-    plan = plan_farm(lab_farm)
+    plan = farm_plan(lab_farm)
     instances = get_filter(NAME)(plan)
     assert [(i["name"], i["virtual_router_id"]) for i in instances] == [
         ("tenant_alpha", 51), ("tenant_beta", 52), ("internal", 50)]

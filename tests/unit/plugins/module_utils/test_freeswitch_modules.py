@@ -8,7 +8,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.freeswitch
     codec_name,
     codec_providers,
     codecs_without_module,
-    module_paths,
+    freeswitch_module_table,
     unknown_modules,
 )
 
@@ -16,7 +16,7 @@ TABLES = Path(__file__).resolve().parents[4] / "roles" / "freeswitch" / "files" 
 
 
 def test_the_shipped_module_table_places_the_farm_modules():
-    paths = module_paths((TABLES / "modules-v1.10.12.tsv").read_text())
+    paths = freeswitch_module_table((TABLES / "modules-v1.10.12.tsv").read_text())
     assert paths["mod_sofia"] == "endpoints/mod_sofia"
     assert paths["mod_spandsp"] == "applications/mod_spandsp"
     assert paths["mod_opus"] == "codecs/mod_opus"
@@ -44,4 +44,4 @@ def test_a_codec_without_its_module_is_named_with_its_providers():
 
 
 def test_comments_and_blank_lines_are_not_rows():
-    assert module_paths("# module\tpath\n\nmod_a\tcat/mod_a\n") == {"mod_a": "cat/mod_a"}
+    assert freeswitch_module_table("# module\tpath\n\nmod_a\tcat/mod_a\n") == {"mod_a": "cat/mod_a"}

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.pg_multimaster import (
     MembershipError,
-    choose_engine,
+    pg_multimaster_engine,
     describe,
     desired_state,
     plan_membership,
@@ -25,7 +25,7 @@ EMPTY = {"node": None, "node_dsn": None, "set_tables": [], "publication": False,
     (17, "pglogical", "pglogical"), ("15", "auto", "pglogical"), (18, "native", "native"),
 ])
 def test_engine_follows_the_version(version, override, engine):
-    assert choose_engine(version, override) == engine
+    assert pg_multimaster_engine(version, override) == engine
 
 
 @pytest.mark.parametrize(("version", "override", "fragment"), [
@@ -35,7 +35,7 @@ def test_engine_follows_the_version(version, override, engine):
 ])
 def test_impossible_engine_is_refused(version, override, fragment):
     with pytest.raises(MembershipError, match=fragment):
-        choose_engine(version, override)
+        pg_multimaster_engine(version, override)
 
 
 def test_supported_engines_never_empty_from_10_on():

@@ -8,7 +8,7 @@ import pytest
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_database
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import db_clients
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import inventory_check
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import inventory_problems
 
 
 def _with(farm, **farm_vars):
@@ -26,7 +26,7 @@ def test_lab_farm_is_clean(lab_farm):
 
 
 def test_registered_with_the_preflight(lab_farm):
-    problems = inventory_check(_with(lab_farm, freeswitch_ha_postgresql_version=9))
+    problems = inventory_problems(_with(lab_farm, freeswitch_ha_postgresql_version=9))
     assert ("all", "freeswitch_ha_postgresql_version") in _names(problems)
 
 
@@ -69,5 +69,5 @@ def test_dedicated_haproxy_hosts_must_be_covered_too(lab_farm):
 def test_common_checks_cover_the_rest_of_the_issue(lab_farm, case, host, variable, fragment):
     from bad_inventories import CASES, mutated
     mutation = {c[0]: c[1] for c in CASES}[case]
-    problems = inventory_check(mutated(lab_farm, mutation))
+    problems = inventory_problems(mutated(lab_farm, mutation))
     assert [p for p in problems if p["host"] == host and p["variable"] == variable and fragment in p["message"]]

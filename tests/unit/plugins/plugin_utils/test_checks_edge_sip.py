@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_edge_sip import check
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import inventory_check
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import inventory_problems
 
 
 def _vars(lab_farm, **values):
@@ -61,7 +61,7 @@ def test_empty_set_and_unknown_algorithm_come_from_the_planning_checks(lab_farm)
     """The edge does not duplicate them: the inventory check already names them."""
     lab_farm["vars"]["freeswitch_ha_tenants"]["alpha"]["freeswitch_hosts"] = []
     lab_farm["vars"]["freeswitch_ha_tenants"]["beta"]["dispatcher_algorithm"] = "fastest"
-    variables = {p["variable"] for p in inventory_check(lab_farm)}
+    variables = {p["variable"] for p in inventory_problems(lab_farm)}
     assert "freeswitch_ha_tenants.alpha.freeswitch_hosts" in variables
     assert "freeswitch_ha_tenants.beta.dispatcher_algorithm" in variables
     assert check(lab_farm) == []

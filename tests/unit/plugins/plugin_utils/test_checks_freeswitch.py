@@ -7,7 +7,7 @@ import pytest
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_freeswitch
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import (
     format_problems,
-    inventory_check,
+    inventory_problems,
 )
 
 TOKEN = "pat_Zk3uV9qLm2Rw8sT1yB4n"
@@ -105,14 +105,14 @@ def test_bad_haproxy_port(lab_farm, port):
 def test_example_db_password_is_caught_by_the_shared_preflight(lab_farm):
     # "a DSN password left at an example value": the shared secret check covers it
     lab_farm["vars"]["freeswitch_ha_db_password"] = "example-db-password"
-    lines = format_problems(inventory_check(lab_farm))
+    lines = format_problems(inventory_problems(lab_farm))
     assert any(line.startswith("all: freeswitch_ha_db_password: secret is still an example value") for line in lines)
 
 
 def test_overlapping_rtp_ranges_are_caught_by_the_shared_preflight(lab_farm):
     lab_farm["hosts"]["fs1"]["freeswitch_ha_rtp_range"] = "20000-20999"
     lab_farm["hosts"]["fs2"]["freeswitch_ha_rtp_range"] = "20500-21499"
-    lines = format_problems(inventory_check(lab_farm))
+    lines = format_problems(inventory_problems(lab_farm))
     assert "fs2: freeswitch_ha_rtp_range: 20500-21499 overlaps fs1's RTP range 20000-20999" in lines
 
 

@@ -8,7 +8,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import che
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import (
     TIER_CHECKS,
     format_problems,
-    inventory_check,
+    inventory_problems,
 )
 
 
@@ -20,7 +20,7 @@ def test_lab_and_verto_settings_are_clean(lab_farm):
     lab_farm["vars"].update(freeswitch_ha_verto_return_path="snat", freeswitch_ha_verto_conntrack_sync=True,
                             freeswitch_ha_verto_client_networks=["0.0.0.0/0", "198.51.100.0/24"])
     assert checks_verto.check(lab_farm) == []
-    assert inventory_check(lab_farm) == []
+    assert inventory_problems(lab_farm) == []
 
 
 def test_registered_in_the_preflight():
@@ -38,7 +38,7 @@ def test_registered_in_the_preflight():
 ])
 def test_bad_settings(lab_farm, var, value, fragment):
     lab_farm["vars"][var] = value
-    messages = _only(inventory_check(lab_farm), "all", var)
+    messages = _only(inventory_problems(lab_farm), "all", var)
     assert any(fragment in m for m in messages), messages
 
 
@@ -60,7 +60,7 @@ def test_vip_held_by_two_lb_pairs(lab_farm):
     lab_farm["groups"]["loadbalancers"] += ["lb3", "lb4"]
     lab_farm["vars"]["freeswitch_ha_tenants"]["beta"].update(
         vip="172.28.57.100", vrrp_router_id=51, lb_hosts=["lb3", "lb4"], verto_port_base=9000)
-    messages = _only(inventory_check(lab_farm), "all", "freeswitch_ha_tenants.beta.lb_hosts")
+    messages = _only(inventory_problems(lab_farm), "all", "freeswitch_ha_tenants.beta.lb_hosts")
     assert messages == ["VIP 172.28.57.100 of tenant beta is held by tenant alpha's LB pair lb1, lb2, not by lb3, lb4"]
 
 
@@ -75,19 +75,19 @@ def test_bad_data_never_raises():
 # (inventory_check): covered here so the verto tier's contract is explicit.
 def test_two_boxes_same_public_port_on_one_vip(lab_farm):
     lab_farm["vars"]["freeswitch_ha_tenants"]["beta"].update(vip="172.28.57.100", vrrp_router_id=51)
-    messages = _only(inventory_check(lab_farm), "fs3", "freeswitch_ha_tenants.beta.verto_port_base")
+    messages = _only(inventory_problems(lab_farm), "fs3", "freeswitch_ha_tenants.beta.verto_port_base")
     assert messages == ["public verto port 8082 on VIP 172.28.57.100 is already fs1's (tenant alpha)"]
 
 
 def test_rtp_range_colliding_with_rtpengine_on_the_lb(lab_farm):
     lab_farm["hosts"]["fs1"]["freeswitch_ha_rtp_range"] = "44000-44999"
-    messages = _only(inventory_check(lab_farm), "fs1", "freeswitch_ha_rtp_range")
+    messages = _only(inventory_problems(lab_farm), "fs1", "freeswitch_ha_rtp_range")
     assert any("collides with rtpengine's range 40000-44999" in m for m in messages), messages
 
 
 @pytest.mark.parametrize("lbs", [[], ["lb1"], ["lb1", "lb1"], ["lb1", "lb9"]])
 def test_tenant_without_lb_pair(lab_farm, lbs):
     lab_farm["vars"]["freeswitch_ha_tenants"]["beta"]["lb_hosts"] = lbs
-    problems = inventory_check(lab_farm)
+    problems = inventory_problems(lab_farm)
     messages = _only(problems, "all", "freeswitch_ha_tenants.beta.lb_hosts")
     assert any("no LB pair" in m or "not in the loadbalancers group" in m for m in messages), format_problems(problems)

@@ -1,4 +1,4 @@
-"""plan_dispatcher_weights: proportional integer weights, every box > 0."""
+"""dispatcher_weights: proportional integer weights, every box > 0."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from hypothesis import strategies as st
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.dispatcher_weights import (
     percent_weights,
-    plan_dispatcher_weights,
+    dispatcher_weights,
     relative_weights,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import plan_tenant_partitions
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import tenant_partitions
 
 
 def test_lab_sets(lab_farm):
-    plan = plan_dispatcher_weights(plan_tenant_partitions(lab_farm), lab_farm["hosts"])
+    plan = dispatcher_weights(tenant_partitions(lab_farm), lab_farm["hosts"])
     alpha, beta = plan["alpha"], plan["beta"]
     assert (alpha["set_id"], alpha["algorithm_id"], beta["set_id"], beta["algorithm_id"]) == (1, 9, 2, 4)
     fs1, fs2 = alpha["destinations"]
@@ -34,7 +34,7 @@ def test_cores_explicit_weight_and_nothing(lab_farm):
     parts = {"t1": {"set_id": 1, "algorithm_id": 11, "freeswitch_hosts": ["a", "b"]},
              "t2": {"set_id": 2, "algorithm_id": 9, "freeswitch_hosts": ["c"]},
              "t3": {"set_id": 3, "algorithm_id": 4, "freeswitch_hosts": ["d"]}}
-    plan = plan_dispatcher_weights(parts, hosts)
+    plan = dispatcher_weights(parts, hosts)
     assert [d["rweight"] for d in plan["t1"]["destinations"]] == [100, 50]
     assert plan["t1"]["destinations"][0]["uri"] == "sip:[fd00::1]:5060"
     assert plan["t1"]["destinations"][0]["maxload"] is None
@@ -52,7 +52,7 @@ def test_cores_explicit_weight_and_nothing(lab_farm):
 ])
 def test_bad_arguments(parts, hosts, fragment):
     with pytest.raises(PlanError, match=fragment):
-        plan_dispatcher_weights(parts, hosts)
+        dispatcher_weights(parts, hosts)
 
 
 capacities = st.lists(st.integers(1, 100000), min_size=1, max_size=100)

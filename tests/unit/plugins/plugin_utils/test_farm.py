@@ -7,8 +7,8 @@ import copy
 import pytest
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import farm
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import inventory_check
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_plan
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import inventory_problems
 
 
 def test_problem_builder():
@@ -44,13 +44,13 @@ def test_the_preflight_and_the_plan_agree_on_the_storage_servers(lab_farm, stora
         del lab_farm["groups"]["storage"]
     else:
         lab_farm["groups"]["storage"] = storage
-    assert inventory_check(lab_farm) == []
-    assert plan_farm(lab_farm)["storage"]["servers"] == ["db1", "db2"]
+    assert inventory_problems(lab_farm) == []
+    assert farm_plan(lab_farm)["storage"]["servers"] == ["db1", "db2"]
 
 
 def test_a_lone_storage_host_is_refused_with_its_group(lab_farm):
     lab_farm["groups"]["storage"] = ["db1"]
-    found = {(p["host"], p["variable"]) for p in inventory_check(lab_farm)}
+    found = {(p["host"], p["variable"]) for p in inventory_problems(lab_farm)}
     assert ("storage", "members") in found
 
 
@@ -107,7 +107,7 @@ def test_as_list_one_rule_for_tenant_lists(lab_farm):
     # a tenant given one box as a string: the preflight accepts it and the plan reads it the same way
     tenant = lab_farm["vars"]["freeswitch_ha_tenants"]["alpha"]
     tenant["sip_domains"] = tenant["sip_domains"][0]
-    assert not inventory_check(lab_farm)
-    assert plan_farm(lab_farm)["tenants"]["alpha"]["sip_domains"] == [tenant["sip_domains"]]
+    assert not inventory_problems(lab_farm)
+    assert farm_plan(lab_farm)["tenants"]["alpha"]["sip_domains"] == [tenant["sip_domains"]]
     tenant["sip_domains"] = {"alpha.lab.invalid": True}
-    assert any(p["variable"].endswith("sip_domains") for p in inventory_check(lab_farm))
+    assert any(p["variable"].endswith("sip_domains") for p in inventory_problems(lab_farm))

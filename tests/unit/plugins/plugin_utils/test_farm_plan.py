@@ -1,17 +1,17 @@
-"""plan_farm and farm_inventory."""
+"""farm_plan and farm_inventory."""
 
 from __future__ import annotations
 
 import pytest
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_inventory, plan_farm
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_inventory, farm_plan
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_settings import SETTINGS
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.services import service
 
 
 def test_whole_lab_plan(lab_farm):
-    plan = plan_farm(lab_farm)
+    plan = farm_plan(lab_farm)
     assert set(plan) == {"tenants", "box_tenants", "rtp_ranges", "dispatcher", "call_rates", "verto", "internal_vip",
                          "settings", "network", "edge", "loadbalancers", "database", "storage", "services", "boxes"}
     assert plan["call_rates"] == {"survivor_cps": {"alpha": 30, "beta": 30}}
@@ -21,21 +21,21 @@ def test_whole_lab_plan(lab_farm):
 
 
 def test_each_box_names_its_tenant(lab_farm):
-    plan = plan_farm(lab_farm)
+    plan = farm_plan(lab_farm)
     assert set(plan["box_tenants"]) == set(plan["rtp_ranges"])
     for box, name in plan["box_tenants"].items():
         assert box in plan["tenants"][name]["freeswitch_hosts"]
 
 
 def test_plan_is_deterministic(lab_farm):
-    assert plan_farm(lab_farm) == plan_farm(lab_farm)
+    assert farm_plan(lab_farm) == farm_plan(lab_farm)
 
 
 def test_problems_are_all_listed(lab_farm):
     lab_farm["vars"]["freeswitch_ha_db_password"] = "changeme"
     lab_farm["hosts"]["fs1"]["freeswitch_ha_weight"] = -1
     with pytest.raises(PlanError) as info:
-        plan_farm(lab_farm)
+        farm_plan(lab_farm)
     text = str(info.value)
     assert "all: freeswitch_ha_db_password: " in text and "fs1: freeswitch_ha_weight: " in text
     assert "changeme" not in text
@@ -52,15 +52,15 @@ def test_farm_inventory_copies_only_plan_variables():
 def test_a_pin_that_moves_other_ranges_plans_only_when_allowed(lab_farm):
     lab_farm["hosts"]["fs4"]["freeswitch_ha_rtp_range"] = "16384-17383"
     with pytest.raises(PlanError, match="fs4: freeswitch_ha_rtp_range: 16384-17383 lies over pool slots"):
-        plan_farm(lab_farm)
+        farm_plan(lab_farm)
     lab_farm["vars"]["freeswitch_ha_rtp_allow_moving_ranges"] = True
-    ranges = plan_farm(lab_farm)["rtp_ranges"]
+    ranges = farm_plan(lab_farm)["rtp_ranges"]
     assert [(box, span["start"]) for box, span in ranges.items()] == [
         ("fs1", 17384), ("fs2", 18384), ("fs3", 19384), ("fs4", 16384)]
 
 
 def test_lab_selections(lab_farm):
-    plan = plan_farm(lab_farm)
+    plan = farm_plan(lab_farm)
     assert plan["network"] == "172.28.57.0/24"
     assert plan["edge"]["sip_client_networks"] == ["172.28.57.0/24"]
     assert [s["name"] for s in plan["edge"]["vrrp_track_scripts"]] == ["chk_kamailio", "chk_rtpengine"]
@@ -79,7 +79,7 @@ def test_derived_settings_follow_the_inventory(lab_farm):
     lab_farm["vars"].update({"freeswitch_ha_sip_advertise": "192.0.2.1", "freeswitch_ha_vrrp_verto_check": "/bin/true",
                              "freeswitch_ha_db_client_networks": ["172.28.57.0/24"]})
     lab_farm["hosts"]["db2"]["freeswitch_ha_storage_brick_root"] = "/data/bricks"
-    plan = plan_farm(lab_farm)
+    plan = farm_plan(lab_farm)
     assert plan["loadbalancers"]["lb2"]["sip_advertise"] == "192.0.2.1"
     assert plan["edge"]["vrrp_track_scripts"][-1] == {"name": "chk_verto", "script": "/bin/true", "timeout": 3}
     assert plan["database"]["pg_hba_clients"] == ["172.28.57.0/24"]
@@ -92,7 +92,7 @@ def test_an_inventory_of_one_tier_gets_the_settings_part():
                          "glc1": {"freeswitch_ha_address": "10.0.0.21"}},
                "groups": {"all": ["gl1", "gl2", "glc1"], "storage": ["gl1", "gl2"], "freeswitch": ["glc1"]},
                "vars": {"freeswitch_ha_lab_subnet": "10.0.0.0/24", "freeswitch_ha_storage_replica": 2}}
-    plan = plan_farm(picture, check=False, tenants=False)
+    plan = farm_plan(picture, check=False, tenants=False)
     assert set(plan) == {"settings", "network", "edge", "database", "storage", "boxes"}
     assert plan["boxes"] == {"glc1": {"install_method": "repo", "switchname": "glc1", "max_sessions": 1000,
                                       "sessions_per_second": 30}}
@@ -103,7 +103,7 @@ def test_an_inventory_of_one_tier_gets_the_settings_part():
 
 def test_lab_boxes(lab_farm):
     # the lab's own capacities, its farm-wide install method, the table's defaults for the rest
-    boxes = plan_farm(lab_farm)["boxes"]
+    boxes = farm_plan(lab_farm)["boxes"]
     assert list(boxes) == ["fs1", "fs2", "fs3", "fs4"]
     assert boxes["fs1"] == {"install_method": "repo", "switchname": "fs1", "max_sessions": 300,
                             "sessions_per_second": SETTINGS["freeswitch_ha_sessions_per_second"].default}
@@ -118,7 +118,7 @@ def test_a_box_setting_wins_over_the_farm_and_the_table(lab_farm):
                                      "freeswitch_ha_sessions_per_second": 45})
     for box in ("fs3", "fs4"):  # one capacity kind per tenant: beta's boxes declare none
         lab_farm["hosts"][box].pop("freeswitch_ha_max_sessions", None)
-    plan = plan_farm(lab_farm)
+    plan = farm_plan(lab_farm)
     boxes = plan["boxes"]
     assert [boxes[box]["install_method"] for box in boxes] == ["source", "none", "source", "source"]
     assert boxes["fs2"]["switchname"] == "fs-two" and boxes["fs2"]["sessions_per_second"] == 45
@@ -131,7 +131,7 @@ def test_a_box_setting_wins_over_the_farm_and_the_table(lab_farm):
 def test_the_playbooks_catalogue_entries_of_a_box(lab_farm):
     # freeswitch.yml trusts the from_addresses of the box's freeswitch-sip entry and listens for verto on the
     # port of its freeswitch-verto entry: the load balancers' addresses, then its tenant's VIP and the internal VIP
-    plan = plan_farm(lab_farm)
+    plan = farm_plan(lab_farm)
     for box, tenant in plan["box_tenants"].items():
         sip = service(plan["services"], box, "freeswitch-sip")
         assert sip["from_addresses"] == ([lab_farm["hosts"][lb]["freeswitch_ha_address"] for lb in ("lb1", "lb2")]

@@ -2,7 +2,7 @@
 
 Inventories are the lab's with random changes an operator could make (good
 values, bad values and values of the wrong type) to the variables the plan
-reads. Whenever inventory_check finds no problem, plan_farm must not raise:
+reads. Whenever inventory_check finds no problem, farm_plan must not raise:
 the preflight and the planner read the same rules, so a gap between them (a
 value the preflight lets through and the planner chokes on) fails here.
 """
@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 from conftest import LAB_FARM
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import inventory_check
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_plan
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import inventory_problems
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import ALGORITHMS
 
 BOXES = ("fs1", "fs2", "fs3", "fs4", "fs5")
@@ -128,8 +128,8 @@ def rtp_inventories(draw):
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(INVENTORIES, rtp_inventories()))
 def test_an_inventory_the_preflight_accepts_always_plans(farm):
-    if inventory_check(farm) == []:
-        plan = plan_farm(farm, check=False)
+    if inventory_problems(farm) == []:
+        plan = farm_plan(farm, check=False)
         assert set(plan["rtp_ranges"]) == set(farm["groups"]["freeswitch"])
 
 
@@ -141,6 +141,6 @@ def test_the_inventories_include_accepted_changed_and_pinned_ones():
     # without accepted inventories other than the lab itself the property above would hold vacuously
     for strategy, wanted in ((INVENTORIES, lambda farm: farm != LAB_FARM),
                              (rtp_inventories(), lambda farm: len(_pinned(farm)) >= 2)):
-        accepted = find(strategy, lambda farm, wanted=wanted: wanted(farm) and inventory_check(farm) == [],
+        accepted = find(strategy, lambda farm, wanted=wanted: wanted(farm) and inventory_problems(farm) == [],
                         settings=settings(max_examples=2000, database=None))
-        assert plan_farm(accepted)
+        assert farm_plan(accepted)

@@ -21,7 +21,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_setti
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import (
     format_problems,
-    inventory_check,
+    inventory_problems,
 )
 
 NAME_RE = re.compile(r"freeswitch_ha_\w+")
@@ -146,7 +146,7 @@ def test_closest_known_name(typo, meant):
 
 def test_misspelled_host_variable_is_refused_with_a_suggestion(lab_farm):
     lab_farm["hosts"]["fs2"]["freeswitch_ha_max_sesions"] = 300
-    lines = format_problems(inventory_check(lab_farm))
+    lines = format_problems(inventory_problems(lab_farm))
     assert lines == [
         "fs2: freeswitch_ha_max_sesions: unknown variable: the collection does not read it, so it has no effect; "
         "did you mean freeswitch_ha_max_sessions? (known names: plugins/plugin_utils/farm_settings.py)"]
@@ -156,7 +156,7 @@ def test_unknown_names_are_all_reported_with_the_other_problems(lab_farm):
     lab_farm["vars"]["freeswitch_ha_rtp_pol"] = "20000-29999"
     lab_farm["hosts"]["fs1"]["freeswitch_ha_rtp_rang"] = "20000-20999"
     lab_farm["hosts"]["fs1"]["freeswitch_ha_weight"] = 0
-    found = {(p["host"], p["variable"]) for p in inventory_check(lab_farm)}
+    found = {(p["host"], p["variable"]) for p in inventory_problems(lab_farm)}
     assert {("all", "freeswitch_ha_rtp_pol"), ("fs1", "freeswitch_ha_rtp_rang"), ("fs1", "freeswitch_ha_weight")} <= found
 
 

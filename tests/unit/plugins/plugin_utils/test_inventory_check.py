@@ -7,19 +7,19 @@ import pytest
 from bad_inventories import CASES, mutated
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_check import (
     format_problems,
-    inventory_check,
+    inventory_problems,
     is_example_secret,
 )
 
 
 def test_lab_inventory_has_no_problem(lab_farm):
-    assert inventory_check(lab_farm) == []
+    assert inventory_problems(lab_farm) == []
 
 
 @pytest.mark.parametrize(("mutation", "host", "variable", "fragment"),
                          [case[1:] for case in CASES], ids=[case[0] for case in CASES])
 def test_each_bad_inventory_names_host_and_variable(lab_farm, mutation, host, variable, fragment):
-    problems = inventory_check(mutated(lab_farm, mutation))
+    problems = inventory_problems(mutated(lab_farm, mutation))
     matching = [p for p in problems if p["host"] == host and p["variable"] == variable]
     assert matching, f"expected {host}: {variable} in {format_problems(problems)}"
     assert any(fragment in p["message"] for p in matching), format_problems(matching)
@@ -38,7 +38,7 @@ def test_every_problem_is_reported_at_once(lab_farm):
     farm = lab_farm
     for dummy, mutation, dummy, dummy, dummy in chosen:
         farm = mutated(farm, mutation)
-    found = {(p["host"], p["variable"]) for p in inventory_check(farm)}
+    found = {(p["host"], p["variable"]) for p in inventory_problems(farm)}
     for dummy, dummy, host, variable, dummy in chosen:
         assert (host, variable) in found
 
@@ -46,7 +46,7 @@ def test_every_problem_is_reported_at_once(lab_farm):
 def test_secret_values_never_appear_in_messages(lab_farm):
     lab_farm["vars"]["freeswitch_ha_db_password"] = "example-Very-Distinctive-9"
     lab_farm["vars"]["freeswitch_ha_esl_password"] = 12345
-    lines = "\n".join(format_problems(inventory_check(lab_farm)))
+    lines = "\n".join(format_problems(inventory_problems(lab_farm)))
     assert "Very-Distinctive" not in lines and "12345" not in lines
     assert "all: freeswitch_ha_esl_password: secret must be a string" in lines
 
@@ -61,7 +61,7 @@ def test_example_secret_detection(value, example):
 
 
 def test_garbage_picture_is_a_problem_not_a_crash():
-    assert inventory_check("nonsense")[0]["variable"] == "inventory"
-    problems = inventory_check({"hosts": {}, "groups": {}, "vars": {"freeswitch_ha_tenants": ["a"]}})
+    assert inventory_problems("nonsense")[0]["variable"] == "inventory"
+    problems = inventory_problems({"hosts": {}, "groups": {}, "vars": {"freeswitch_ha_tenants": ["a"]}})
     assert {"host": "all", "variable": "freeswitch_ha_tenants",
             "message": "freeswitch_ha_tenants must be a mapping of tenant name to settings"} in problems

@@ -10,18 +10,18 @@ from hypothesis import strategies as st
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.dispatcher_weights import percent_weights
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_plan
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import (
     algorithm_id,
-    dispatcher_list,
-    dispatcher_sets,
-    set_problems,
+    kamailio_dispatcher_list,
+    kamailio_dispatcher_sets,
+    kamailio_dispatcher_problems,
 )
 
 
 @pytest.fixture
 def lab_sets(lab_farm):
-    return dispatcher_sets(plan_farm(lab_farm))
+    return kamailio_dispatcher_sets(farm_plan(lab_farm))
 
 
 def test_sets_from_the_lab_plan(lab_sets):
@@ -31,11 +31,11 @@ def test_sets_from_the_lab_plan(lab_sets):
     assert alpha["domains"] == ["alpha.lab.invalid"] and alpha["vip"] == "172.28.57.100"
     assert [d["uri"] for d in alpha["destinations"]] == ["sip:172.28.57.21:5060", "sip:172.28.57.22:5060"]
     assert alpha["destinations"][0]["attrs"] == "duid=fs1;weight=75;rweight=100;maxload=300"
-    assert set_problems(lab_sets) == []
+    assert kamailio_dispatcher_problems(lab_sets) == []
 
 
 def test_dispatcher_list_text(lab_sets):
-    lines = [line for line in dispatcher_list(lab_sets).splitlines() if not line.startswith("#")]
+    lines = [line for line in kamailio_dispatcher_list(lab_sets).splitlines() if not line.startswith("#")]
     assert lines == [
         "1 sip:172.28.57.21:5060 0 0 duid=fs1;weight=75;rweight=100;maxload=300",
         "1 sip:172.28.57.22:5060 0 0 duid=fs2;weight=25;rweight=33;maxload=100",
@@ -45,8 +45,8 @@ def test_dispatcher_list_text(lab_sets):
 
 
 def test_list_is_in_set_id_order(lab_sets):
-    text = dispatcher_list(list(reversed(lab_sets)))
-    assert text == dispatcher_list(lab_sets)
+    text = kamailio_dispatcher_list(list(reversed(lab_sets)))
+    assert text == kamailio_dispatcher_list(lab_sets)
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -65,7 +65,7 @@ def test_unknown_algorithms(value):
 def _mutated(lab_sets, mutate):
     sets = copy.deepcopy(lab_sets)
     mutate(sets)
-    return set_problems(sets)
+    return kamailio_dispatcher_problems(sets)
 
 
 @pytest.mark.parametrize(("mutate", "words"), [
@@ -92,19 +92,19 @@ def test_problems_name_the_set(lab_sets, mutate, words):
 
 
 def test_no_sets_at_all():
-    assert set_problems([]) == ["kamailio_dispatcher_sets: there is no dispatcher set (one per tenant is expected)"]
-    assert "must be a mapping" in set_problems(["x"])[0]
+    assert kamailio_dispatcher_problems([]) == ["kamailio_dispatcher_sets: there is no dispatcher set (one per tenant is expected)"]
+    assert "must be a mapping" in kamailio_dispatcher_problems(["x"])[0]
 
 
 def test_list_refuses_bad_sets(lab_sets):
     lab_sets[0]["destinations"] = []
     with pytest.raises(PlanError, match="no destinations"):
-        dispatcher_list(lab_sets)
+        kamailio_dispatcher_list(lab_sets)
 
 
 def test_plan_must_be_a_plan():
     with pytest.raises(PlanError):
-        dispatcher_sets({"tenants": {}})
+        kamailio_dispatcher_sets({"tenants": {}})
 
 
 @settings(max_examples=60, deadline=None)
@@ -113,8 +113,8 @@ def test_any_weighted_plan_gives_a_valid_list(capacities):
     weights = percent_weights(capacities)
     sets = [{"name": "t", "set_id": 3, "algorithm_id": 9, "domains": ["t.invalid"], "destinations": [
         {"uri": f"sip:10.0.0.{i + 1}:5060", "attrs": f"duid=b{i};weight={w}"} for i, w in enumerate(weights)]}]
-    assert set_problems(sets) == []
-    lines = [line for line in dispatcher_list(sets).splitlines() if not line.startswith("#")]
+    assert kamailio_dispatcher_problems(sets) == []
+    lines = [line for line in kamailio_dispatcher_list(sets).splitlines() if not line.startswith("#")]
     assert len(lines) == len(capacities)
     assert sum(int(line.split("weight=")[1]) for line in lines) == 100
 
@@ -122,27 +122,27 @@ def test_any_weighted_plan_gives_a_valid_list(capacities):
 def test_features_name_call_load_only_when_a_set_uses_it():
     from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import (
         CALL_LOAD,
-        dispatcher_features,
+        kamailio_dispatcher_features,
     )
 
-    assert dispatcher_features([]) == {"call_load": False}
-    assert dispatcher_features([{"algorithm_id": 9}, {"algorithm_id": 4}]) == {"call_load": False}
-    assert dispatcher_features([{"algorithm_id": 9}, {"algorithm_id": CALL_LOAD}]) == {"call_load": True}
+    assert kamailio_dispatcher_features([]) == {"call_load": False}
+    assert kamailio_dispatcher_features([{"algorithm_id": 9}, {"algorithm_id": 4}]) == {"call_load": False}
+    assert kamailio_dispatcher_features([{"algorithm_id": 9}, {"algorithm_id": CALL_LOAD}]) == {"call_load": True}
     with pytest.raises(PlanError, match="unknown algorithm id 42"):
-        dispatcher_features([{"algorithm_id": 42}])
+        kamailio_dispatcher_features([{"algorithm_id": 42}])
     with pytest.raises(PlanError, match="must be a list"):
-        dispatcher_features({"algorithm_id": 10})
+        kamailio_dispatcher_features({"algorithm_id": 10})
 
 
 def test_a_set_without_algorithm_id_is_a_problem_not_a_crash():
     from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import (
-        dispatcher_list,
-        set_problems,
+        kamailio_dispatcher_list,
+        kamailio_dispatcher_problems,
     )
 
     sets = [{"name": "a", "set_id": 1, "algorithm": "weighted", "domains": ["a.lab.invalid"], "vip": None,
              "destinations": [{"uri": "sip:192.0.2.1:5060"}]}]
-    assert set_problems(sets) == ["set a: algorithm_id: unknown algorithm None (one of round_robin, weighted, "
+    assert kamailio_dispatcher_problems(sets) == ["set a: algorithm_id: unknown algorithm None (one of round_robin, weighted, "
                                   "call_load, relative_weight or an id 0-13)"]
     with pytest.raises(PlanError, match="set a: algorithm_id: unknown algorithm None"):
-        dispatcher_list(sets)
+        kamailio_dispatcher_list(sets)

@@ -1,4 +1,4 @@
-"""plan_rtp_ranges: disjoint, even-aligned, inside the pool, stable."""
+"""rtp_port_ranges: disjoint, even-aligned, inside the pool, stable."""
 
 from __future__ import annotations
 
@@ -12,32 +12,32 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_r
     DEFAULT_POOL,
     farm_rtp_problems,
     farm_rtp_ranges,
-    plan_rtp_ranges,
+    rtp_port_ranges,
     pool_slots,
 )
 
 
 def test_lab_ranges_are_consecutive_slots():
-    ranges = plan_rtp_ranges(["fs1", "fs2", "fs3", "fs4"], "16384-32767", 1000)
+    ranges = rtp_port_ranges(["fs1", "fs2", "fs3", "fs4"], "16384-32767", 1000)
     assert [(r["start"], r["end"]) for r in ranges.values()] == [
         (16384, 17383), (17384, 18383), (18384, 19383), (19384, 20383)]
     assert all(r["source"] == "pool" and r["ports"] == 1000 for r in ranges.values())
 
 
 def test_odd_pool_start_and_odd_minimum_are_aligned():
-    ranges = plan_rtp_ranges(["a", "b"], "10001-20000", 501)
+    ranges = rtp_port_ranges(["a", "b"], "10001-20000", 501)
     assert ranges["a"] == {"start": 10002, "end": 10503, "ports": 502, "source": "pool"}
     assert ranges["b"]["start"] == 10504
 
 
 def test_override_is_kept_and_its_slots_skipped():
-    ranges = plan_rtp_ranges({"fs1": None, "fs2": "17384-18383", "fs3": None}, "16384-32767", 1000)
+    ranges = rtp_port_ranges({"fs1": None, "fs2": "17384-18383", "fs3": None}, "16384-32767", 1000)
     assert (ranges["fs2"]["start"], ranges["fs2"]["end"], ranges["fs2"]["source"]) == (17384, 18383, "override")
     assert (ranges["fs1"]["start"], ranges["fs3"]["start"]) == (16384, 18384)
 
 
 def test_hostvars_mapping_and_list_forms():
-    ranges = plan_rtp_ranges({"fs1": {"freeswitch_ha_rtp_range": [20000, 20999]}, "fs2": {}}, "16384-32767", 1000)
+    ranges = rtp_port_ranges({"fs1": {"freeswitch_ha_rtp_range": [20000, 20999]}, "fs2": {}}, "16384-32767", 1000)
     assert ranges["fs1"]["start"] == 20000
     assert ranges["fs2"]["start"] == 16384
 
@@ -57,7 +57,7 @@ def test_hostvars_mapping_and_list_forms():
 ])
 def test_bad_arguments_raise_plan_error(nodes, pool, min_ports, fragment):
     with pytest.raises(PlanError, match=fragment):
-        plan_rtp_ranges(nodes, pool, min_ports)
+        rtp_port_ranges(nodes, pool, min_ports)
 
 
 names = st.lists(st.text("abcdefghij0123456789", min_size=1, max_size=6), unique=True, max_size=25)
@@ -81,7 +81,7 @@ def farms(draw):
 
 def _plan_or_none(hosts, overrides, pool, min_ports):
     try:
-        return plan_rtp_ranges({h: overrides.get(h) for h in hosts}, pool, min_ports)
+        return rtp_port_ranges({h: overrides.get(h) for h in hosts}, pool, min_ports)
     except PlanError:
         return None
 
@@ -144,7 +144,7 @@ def test_preflight_and_planner_read_the_same_defaults():
     farm = _farm({})
     del farm["vars"]["freeswitch_ha_rtp_pool"], farm["vars"]["freeswitch_ha_rtp_min_ports"]
     assert farm_rtp_problems(farm) == []
-    assert farm_rtp_ranges(farm) == plan_rtp_ranges(farm["groups"]["freeswitch"], DEFAULT_POOL, DEFAULT_MIN_PORTS)
+    assert farm_rtp_ranges(farm) == rtp_port_ranges(farm["groups"]["freeswitch"], DEFAULT_POOL, DEFAULT_MIN_PORTS)
 
 
 @pytest.mark.parametrize(("variable", "value", "fragment"), [

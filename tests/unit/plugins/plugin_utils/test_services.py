@@ -10,7 +10,7 @@ import yaml
 from conftest import ROOT
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import services
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import LOOPBACK
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_plan
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.services import port_table, service
 
 DOC = ROOT / "docs" / "ports.md"
@@ -20,7 +20,7 @@ END = "<!-- end of the port table -->"
 
 @pytest.fixture(name="catalogue")
 def _catalogue(lab_farm):
-    return plan_farm(lab_farm)["services"]
+    return farm_plan(lab_farm)["services"]
 
 
 def test_entries_have_every_column(catalogue):
@@ -72,7 +72,7 @@ def test_catalogue_follows_the_settings(lab_farm):
     lab_farm["vars"].update({"freeswitch_ha_rtpengine_ng_port": 2300, "freeswitch_ha_verto_conntrack_sync": True,
                              "freeswitch_ha_db_haproxy_port": 6432, "freeswitch_ha_db_client_networks": ["172.28.57.0/26"],
                              "freeswitch_ha_db_haproxy_group": "lab_clients"})
-    catalogue = plan_farm(lab_farm)["services"]
+    catalogue = farm_plan(lab_farm)["services"]
     assert service(catalogue, "lb1", "rtpengine-ng")["port"] == 2300
     assert service(catalogue, "lb1", "conntrackd")["from_hosts"] == ["lb2"]
     haproxy = service(catalogue, "client1", "haproxy-pgsql")
@@ -82,7 +82,7 @@ def test_catalogue_follows_the_settings(lab_farm):
 
 
 def test_catalogue_is_deterministic(lab_farm):
-    assert plan_farm(lab_farm)["services"] == plan_farm(lab_farm)["services"]
+    assert farm_plan(lab_farm)["services"] == farm_plan(lab_farm)["services"]
 
 
 def test_docs_port_table_is_the_lab_catalogue(catalogue):

@@ -1,15 +1,15 @@
-"""plan_tenant_partitions: from the variable and from tenant_<name> groups."""
+"""tenant_partitions: from the variable and from tenant_<name> groups."""
 
 from __future__ import annotations
 
 import pytest
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import plan_tenant_partitions
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import tenant_partitions
 
 
 def test_lab_tenants(lab_farm):
-    plan = plan_tenant_partitions(lab_farm)
+    plan = tenant_partitions(lab_farm)
     assert list(plan) == ["alpha", "beta"]
     assert plan["alpha"] == {
         "name": "alpha", "set_id": 1, "algorithm": "weighted", "algorithm_id": 9,
@@ -21,7 +21,7 @@ def test_lab_tenants(lab_farm):
 
 def test_explicit_set_ids_are_skipped_by_automatic_ones(lab_farm):
     lab_farm["vars"]["freeswitch_ha_tenants"]["beta"]["dispatcher_set"] = 1
-    plan = plan_tenant_partitions(lab_farm)
+    plan = tenant_partitions(lab_farm)
     assert (plan["alpha"]["set_id"], plan["beta"]["set_id"]) == (2, 1)
 
 
@@ -32,7 +32,7 @@ def test_group_tenants_and_the_variable_wins(lab_farm):
         "vip": "172.28.57.102", "sip_domains": "gamma.invalid", "dispatcher_algorithm": "call_load",
     }
     del lab_farm["vars"]["freeswitch_ha_tenants"]["beta"]
-    plan = plan_tenant_partitions(lab_farm)
+    plan = tenant_partitions(lab_farm)
     assert list(plan) == ["alpha", "gamma"]
     assert plan["alpha"]["freeswitch_hosts"] == ["fs1", "fs2"]
     gamma = plan["gamma"]
@@ -48,15 +48,15 @@ def test_group_tenants_and_the_variable_wins(lab_farm):
 def test_bad_tenants(lab_farm, tenant_patch, fragment):
     lab_farm["vars"]["freeswitch_ha_tenants"]["alpha"].update(tenant_patch)
     with pytest.raises(PlanError, match=fragment):
-        plan_tenant_partitions(lab_farm)
+        tenant_partitions(lab_farm)
 
 
 def test_duplicate_set_id_and_bad_shapes(lab_farm):
     for tenant in ("alpha", "beta"):
         lab_farm["vars"]["freeswitch_ha_tenants"][tenant]["dispatcher_set"] = 7
     with pytest.raises(PlanError, match="already used"):
-        plan_tenant_partitions(lab_farm)
+        tenant_partitions(lab_farm)
     with pytest.raises(PlanError, match="must be a mapping"):
-        plan_tenant_partitions({"vars": {"freeswitch_ha_tenants": {"a": "b"}}})
+        tenant_partitions({"vars": {"freeswitch_ha_tenants": {"a": "b"}}})
     with pytest.raises(PlanError, match="inventory picture"):
-        plan_tenant_partitions(None)
+        tenant_partitions(None)

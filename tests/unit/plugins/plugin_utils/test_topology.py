@@ -9,7 +9,7 @@ import pytest
 from conftest import LAB_FARM, SECRETS
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_plan
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.topology import render_svg, summary_lines
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -23,7 +23,7 @@ def fixture_farm():
 
 
 def test_summary_names_every_vip_box_range_and_weight(farm):
-    plan = plan_farm(farm)
+    plan = farm_plan(farm)
     text = "\n".join(summary_lines(farm, plan))
     for tenant in plan["tenants"].values():
         assert f"VIP {tenant['vip']}" in text
@@ -35,7 +35,7 @@ def test_summary_names_every_vip_box_range_and_weight(farm):
 
 
 def test_svg_is_well_formed_and_draws_every_host_once(farm):
-    plan = plan_farm(farm)
+    plan = farm_plan(farm)
     svg = render_svg(farm, plan)
     root = ET.fromstring(svg)
     titles = [t.text for t in root.iter(f"{SVG}text") if t.get("font-weight") == "bold" and t.get("font-size") is None]
@@ -48,14 +48,14 @@ def test_svg_is_well_formed_and_draws_every_host_once(farm):
 
 
 def test_same_inventory_same_drawing(farm):
-    plan = plan_farm(farm)
-    assert render_svg(farm, plan) == render_svg(copy.deepcopy(farm), plan_farm(copy.deepcopy(farm)))
+    plan = farm_plan(farm)
+    assert render_svg(farm, plan) == render_svg(copy.deepcopy(farm), farm_plan(copy.deepcopy(farm)))
 
 
 def test_names_are_escaped(farm):
     tenants = farm["vars"]["freeswitch_ha_tenants"]
     tenants["a&<b>"] = tenants.pop("alpha")
-    svg = render_svg(farm, plan_farm(farm, check=False))
+    svg = render_svg(farm, farm_plan(farm, check=False))
     assert "a&amp;&lt;b&gt;" in svg and "<b>" not in svg
     ET.fromstring(svg)
 

@@ -1,4 +1,4 @@
-"""plan_verto_port_map: public ports unique per VIP, local port, RTP range."""
+"""verto_port_map: public ports unique per VIP, local port, RTP range."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from hypothesis import strategies as st
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_rtp_ranges
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import plan_tenant_partitions
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_port_map import plan_verto_port_map
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import tenant_partitions
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_port_map import verto_port_map
 
 
 def test_lab_map(lab_farm):
     lab_farm["hosts"]["fs4"]["freeswitch_ha_verto_port"] = 8443
-    parts = plan_tenant_partitions(lab_farm)
-    plan = plan_verto_port_map(parts, farm_rtp_ranges(lab_farm), lab_farm["hosts"])
+    parts = tenant_partitions(lab_farm)
+    plan = verto_port_map(parts, farm_rtp_ranges(lab_farm), lab_farm["hosts"])
     assert plan["fs1"] == {"tenant": "alpha", "vip": "172.28.57.100", "public_port": 8082, "address": "172.28.57.21",
                            "local_port": 8081, "rtp_start": 16384, "rtp_end": 17383}
     assert (plan["fs2"]["public_port"], plan["fs3"]["public_port"], plan["fs4"]["public_port"]) == (8083, 8082, 8083)
@@ -24,17 +24,17 @@ def test_lab_map(lab_farm):
 
 def test_shared_vip_collision_and_missing_range(lab_farm):
     lab_farm["vars"]["freeswitch_ha_tenants"]["beta"]["vip"] = "172.28.57.100"
-    parts = plan_tenant_partitions(lab_farm)
+    parts = tenant_partitions(lab_farm)
     with pytest.raises(PlanError, match="already fs1's"):
-        plan_verto_port_map(parts, farm_rtp_ranges(lab_farm), lab_farm["hosts"])
+        verto_port_map(parts, farm_rtp_ranges(lab_farm), lab_farm["hosts"])
     lab_farm["vars"]["freeswitch_ha_tenants"]["beta"]["verto_port_base"] = 9000
-    parts = plan_tenant_partitions(lab_farm)
-    assert plan_verto_port_map(parts, farm_rtp_ranges(lab_farm))["fs4"]["public_port"] == 9001
+    parts = tenant_partitions(lab_farm)
+    assert verto_port_map(parts, farm_rtp_ranges(lab_farm))["fs4"]["public_port"] == 9001
     with pytest.raises(PlanError, match="no RTP range"):
-        plan_verto_port_map(parts, {})
+        verto_port_map(parts, {})
     parts["alpha"]["verto_port_base"] = 65535
     with pytest.raises(PlanError, match="outside 1-65535"):
-        plan_verto_port_map(parts, farm_rtp_ranges(lab_farm))
+        verto_port_map(parts, farm_rtp_ranges(lab_farm))
 
 
 @settings(max_examples=200, deadline=None)
@@ -45,6 +45,6 @@ def test_public_ports_unique_per_vip_when_bases_are_spaced(tenants):
         boxes = [f"t{index}b{n}" for n in range(size)]
         parts[f"t{index}"] = {"vip": f"10.0.0.{vip}", "verto_port_base": 10000 + 10 * index, "freeswitch_hosts": boxes}
         ranges.update({b: {"start": 20000, "end": 20999} for b in boxes})
-    plan = plan_verto_port_map(parts, ranges)
+    plan = verto_port_map(parts, ranges)
     keys = [(e["vip"], e["public_port"]) for e in plan.values()]
     assert len(keys) == len(set(keys)) == len(ranges)

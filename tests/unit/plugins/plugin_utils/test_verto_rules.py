@@ -1,4 +1,4 @@
-"""verto_rules and the role template it feeds: one nft file per LB, atomic table replacement, stable per-box elements."""
+"""verto_nft_rules and the role template it feeds: one nft file per LB, atomic table replacement, stable per-box elements."""
 
 from __future__ import annotations
 
@@ -13,23 +13,23 @@ from conftest import LAB_FARM
 from role_templates import render_role_template
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_plan
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.verto_rules import (
     conntrack_required,
     lb_boxes,
-    verto_rules,
+    verto_nft_rules,
 )
 
 
 def _rendered(*args, **kwargs):
     """The filter's data plus the nft file verto_partition's template makes of it."""
-    rules = verto_rules(*args, **kwargs)
+    rules = verto_nft_rules(*args, **kwargs)
     text = render_role_template("verto_partition", "etc/freeswitch_ha/verto.nft.j2", {"__verto_partition_rules": rules})
     return {**rules, "text": text}
 
 
 def _plan(farm):
-    plan = plan_farm(farm)
+    plan = farm_plan(farm)
     return plan["verto"], plan["tenants"]
 
 

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import plan_farm
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import farm_plan
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.vrrp import (
     advert_int_problem,
     detect_interface,
     format_advert_int,
-    instances_from_plan,
+    vrrp_instances,
     keepalived_picture,
     track_script_problems,
 )
@@ -108,7 +108,7 @@ def test_track_script_problems(scripts, suffix, fragment):
 
 # ------------------------------------------------------------ plan -> instances
 def test_instances_from_the_lab_plan(lab_farm):
-    instances = instances_from_plan(plan_farm(lab_farm))
+    instances = vrrp_instances(farm_plan(lab_farm))
     assert instances == [
         {"name": "tenant_alpha", "virtual_router_id": 51, "vip": "172.28.57.100", "lb_hosts": PAIR},
         {"name": "tenant_beta", "virtual_router_id": 52, "vip": "172.28.57.101", "lb_hosts": PAIR},
@@ -120,13 +120,13 @@ def test_tenants_sharing_a_vip_share_the_instance():
     plan = {"tenants": {"a": {"vip": "10.0.0.5", "vrrp_router_id": 7, "lb_hosts": PAIR},
                         "b": {"vip": "10.0.0.5", "vrrp_router_id": 7, "lb_hosts": PAIR}},
             "internal_vip": {"vip": None}}
-    assert [i["name"] for i in instances_from_plan(plan)] == ["tenant_a"]
+    assert [i["name"] for i in vrrp_instances(plan)] == ["tenant_a"]
 
 
 def test_internal_vip_pair_can_be_given():
     plan = {"tenants": {}, "internal_vip": {"vip": "10.0.0.4", "vrrp_router_id": 9}}
-    assert instances_from_plan(plan, ["x", "y"])[0]["lb_hosts"] == ["x", "y"]
-    assert instances_from_plan({}) == []
+    assert vrrp_instances(plan, ["x", "y"])[0]["lb_hosts"] == ["x", "y"]
+    assert vrrp_instances({}) == []
 
 
 # ------------------------------------------------------------ interface

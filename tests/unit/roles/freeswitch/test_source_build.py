@@ -13,7 +13,7 @@ import yaml
 from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar, trust_as_template
 
-from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.freeswitch_modules import module_paths
+from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.freeswitch_modules import freeswitch_module_table
 
 ROLE = Path(__file__).resolve().parents[4] / "roles" / "freeswitch"
 ORDER = ["libks", "signalwire-c", "spandsp", "sofia-sip", "freeswitch"]
@@ -23,7 +23,7 @@ def render(overrides=None):
     variables = yaml.safe_load((ROLE / "defaults" / "main.yml").read_text())
     variables.update(yaml.safe_load((ROLE / "vars" / "main.yml").read_text()))
     # the role reads the table with its filter; the same function, without a collection loader here
-    table = module_paths((ROLE / "files" / "freeswitch-modules" / "modules-v1.10.12.tsv").read_text())
+    table = freeswitch_module_table((ROLE / "files" / "freeswitch-modules" / "modules-v1.10.12.tsv").read_text())
     variables.update({"ansible_managed": "Ansible managed", "ansible_facts": {"processor_vcpus": 2},
                       "__freeswitch_module_table": table}, **(overrides or {}))
     # role variables are templates too (as Ansible loads them from the role)

@@ -13,7 +13,7 @@ from role_templates import render_role_template, role_defaults
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.kamailio_dispatcher import (
     ALGORITHM_IDS,
-    dispatcher_features,
+    kamailio_dispatcher_features,
 )
 
 
@@ -24,7 +24,7 @@ def _render(registrar, algorithm):
     variables.update(ansible_managed="test", kamailio_dispatcher_sets=sets, kamailio_dispatcher_registrar=registrar,
                      kamailio_dispatcher_listen=["192.0.2.11"], kamailio_dispatcher_vips=["192.0.2.10"],
                      kamailio_dispatcher_rtpengine_sockets=["192.0.2.11:2223"],
-                     __kamailio_dispatcher_features=dispatcher_features(sets))
+                     __kamailio_dispatcher_features=kamailio_dispatcher_features(sets))
     return render_role_template("kamailio_dispatcher", "etc/kamailio/kamailio.cfg.j2", variables)
 
 
