@@ -106,7 +106,7 @@ def conntrack_required(boxes, headroom=DEFAULT_CONNTRACK_HEADROOM):
 
 
 def verto_nft_rules(verto, tenants, lb_host, return_path="route", table=DEFAULT_TABLE,
-                conntrack_headroom=DEFAULT_CONNTRACK_HEADROOM):
+                    conntrack_headroom=DEFAULT_CONNTRACK_HEADROOM):
     """Return what the verto ruleset of ``lb_host`` holds, for the role's template to write out.
 
     {lb_host, table, return_path, boxes, vips, conntrack_required}: the

@@ -142,7 +142,8 @@ def test_a_set_without_algorithm_id_is_a_problem_not_a_crash():
 
     sets = [{"name": "a", "set_id": 1, "algorithm": "weighted", "domains": ["a.lab.invalid"], "vip": None,
              "destinations": [{"uri": "sip:192.0.2.1:5060"}]}]
-    assert kamailio_dispatcher_problems(sets) == ["set a: algorithm_id: unknown algorithm None (one of round_robin, weighted, "
-                                  "call_load, relative_weight or an id 0-13)"]
+    assert kamailio_dispatcher_problems(sets) == [
+        "set a: algorithm_id: unknown algorithm None (one of round_robin, weighted, call_load, relative_weight or an "
+        "id 0-13)"]
     with pytest.raises(PlanError, match="set a: algorithm_id: unknown algorithm None"):
         kamailio_dispatcher_list(sets)
