@@ -87,6 +87,8 @@ CASES = [
     ("rtp_ranges_overlap", _overlapping_ranges, "fs2", "freeswitch_ha_rtp_range", "overlaps fs1's"),
     ("slot_wal_bound_below_a_segment", _set_var("freeswitch_ha_db_slot_wal_keep_size", "8MB"),
      "all", "freeswitch_ha_db_slot_wal_keep_size", "smaller than one WAL segment"),
+    ("db_reseed_not_a_database_node", _set_var("freeswitch_ha_db_reseed", "fs1"),
+     "all", "freeswitch_ha_db_reseed", "is not a host of the databases group"),
     ("slot_wal_bound_not_a_size", _set_var("freeswitch_ha_db_slot_wal_keep_size", "4gb"),
      "all", "freeswitch_ha_db_slot_wal_keep_size", "is not a PostgreSQL size"),
     ("rtp_range_too_small", _set_host("fs1", "freeswitch_ha_rtp_range", "20000-20099"),

@@ -40,6 +40,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm impor
 
 DEFAULT_ENGINE = "auto"
 SLOT_WAL_VAR = "freeswitch_ha_db_slot_wal_keep_size"
+RESEED_VAR = "freeswitch_ha_db_reseed"
 # How long a peer may be down before it needs a re-seed: bound / WAL rate.
 DEFAULT_SLOT_WAL_KEEP_SIZE = "4GB"
 # PostgreSQL's default WAL segment (initdb --wal-segsize); the role keeps it.
@@ -82,6 +83,17 @@ def _check_wal_bound(farm_vars):
         return []
     message = wal_bound_problem(farm_vars[SLOT_WAL_VAR])
     return [_problem(ALL, SLOT_WAL_VAR, message)] if message else []
+
+
+def _check_reseed(farm):
+    farm_vars = farm.get("vars") or {}
+    node = farm_vars.get(RESEED_VAR)
+    if node is None:
+        return []
+    nodes = members(farm.get("groups"), "databases")
+    if node not in nodes:
+        return [_problem(ALL, RESEED_VAR, f"{node!r} is not a host of the databases group ({', '.join(nodes)})")]
+    return []
 
 
 def _check_engine(farm_vars):
@@ -149,4 +161,4 @@ def check(farm):
     if not isinstance(farm, dict):
         return []
     farm_vars = farm.get("vars") or {}
-    return _check_engine(farm_vars) + _check_hba(farm) + _check_wal_bound(farm_vars)
+    return _check_engine(farm_vars) + _check_hba(farm) + _check_wal_bound(farm_vars) + _check_reseed(farm)

@@ -39,6 +39,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_par
     tenant_partitions,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_database import (
+    RESEED_VAR,
     SLOT_WAL_VAR,
     wal_keep_size_mb,
 )
@@ -71,6 +72,8 @@ def _database(farm, settings):
         "pg_hba_clients": list(networks) if networks is not None else list(host_addresses(hosts, clients).values()),
         # PostgreSQL's max_slot_wal_keep_size, in its own syntax (-1: no bound)
         "slot_wal_keep_size": _pg_size(settings[SLOT_WAL_VAR]),
+        # the node playbooks/db_reseed.yml re-seeds (None: none)
+        "reseed": settings[RESEED_VAR],
     }
 
 

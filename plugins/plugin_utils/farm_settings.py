@@ -41,6 +41,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.call_rates
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_database import (
     DEFAULT_ENGINE,
     DEFAULT_SLOT_WAL_KEEP_SIZE,
+    RESEED_VAR,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_edge_vrrp import DEFAULT_PRIORITY_STEP
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_freeswitch import (
@@ -125,9 +126,12 @@ SETTINGS = {
                                                                              "PostgreSQL HAProxy"),
     "freeswitch_ha_db_client_networks": Setting(NO_DEFAULT, "farm", "networks pg_hba lets in (default: one entry "
                                                                     "per FreeSWITCH/HAProxy host)"),
-    "freeswitch_ha_db_slot_wal_keep_size": Setting(DEFAULT_SLOT_WAL_KEEP_SIZE, "farm", "WAL a node keeps for a "
-                                                   "peer that is down (max_slot_wal_keep_size; past it the peer "
-                                                   "must be re-seeded; -1 keeps WAL without bound)"),
+    "freeswitch_ha_db_slot_wal_keep_size": Setting(
+        DEFAULT_SLOT_WAL_KEEP_SIZE, "farm",
+        "WAL a node keeps for a peer that is down (max_slot_wal_keep_size; past it the peer must be re-seeded; "
+        "-1 keeps WAL without bound)"),
+    RESEED_VAR: Setting(NO_DEFAULT, "farm", "a database node to re-seed from its peers (an extra variable of "
+                                            "playbooks/db_reseed.yml)"),
     # storage
     "freeswitch_ha_storage_replica": Setting(DEFAULT_REPLICA, "farm", "GlusterFS replica count (2 or 3)"),
     "freeswitch_ha_storage_arbiter": Setting(DEFAULT_ARBITER, "farm", "the third brick of each set is an arbiter"),

@@ -1,0 +1,37 @@
+"""The bounded-WAL drill, after the hard-kill drill: a node down past its slot's WAL bound, then re-seeded.
+
+tools/slot_drill.py: the node's slot on the writer is invalidated at the
+checkpoint after three bounds of WAL, playbooks/db_reseed.yml refuses the
+writer as its target and re-seeds the stopped node, and every node ends
+identical with the rows written during the outage. Correctness is asserted;
+the times and sizes go to build/bench.json, never asserted against a target.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+SCENARIO = Path(__file__).parent.parent
+ROOT = SCENARIO.parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import slot_drill  # noqa: E402
+from benchreport import record  # noqa: E402
+
+
+def test_node_past_the_wal_bound_is_re_seeded_with_nothing_lost():
+    figures, details = slot_drill.run_slot_drill(SCENARIO / "inventory", more=[SCENARIO / "join" / "hosts.yml"])
+    print(figures, details)
+    record(figures, settings=details["settings"] | {"scenario": SCENARIO.name}, tier="db")
+    assert details["live_peers_caught_up"], details
+    assert details["slot_lost"], details["slots_after"]
+    assert figures["db.slot_wal_peak_mb"] > details["bound_mb"], details
+    assert figures["db.slot_wal_retained_mb"] <= details["bound_mb"] + details["max_wal_size_mb"], details
+    assert details["node_back"]
+    assert details["writer_refused"], details["refusal_output"]
+    assert details["refusal_changed_nothing"]
+    assert details["reseed_rc"] == 0, details["reseed_output"]
+    assert details["identical"]
+    assert figures["db.reseed_rows_lost"] == 0
+    assert not any(status == "lost" for status, dummy in details["slots_end"].values()), details["slots_end"]
