@@ -8,12 +8,19 @@ daemon's own checker.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import jinja2
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# The Molecule verifiers import this without the unit tests' conftest, yet a
+# template's input comes from the collection's own filters (the Kamailio
+# features, for one): the collection link `make collection-link` creates.
+COLLECTIONS = ROOT / "build" / "collections"
+if str(COLLECTIONS) not in sys.path:
+    sys.path.insert(0, str(COLLECTIONS))
 
 
 def role_defaults(role: str, **facts) -> dict:
