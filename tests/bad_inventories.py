@@ -78,6 +78,16 @@ def _group_tenant_without_router_id(farm):
     farm["hosts"]["fs1"]["freeswitch_ha_tenant"] = settings
 
 
+def _set_vars(**values):
+    def mutate(farm):
+        farm["vars"].update(values)
+    return mutate
+
+
+# a real-looking passphrase, so only the problem under test is reported
+_CIPHER = "Wq2mT9vLx4RkP7sZa1Nc"
+
+
 def _no_internal_vip(farm):
     del farm["vars"]["freeswitch_ha_internal_vip"]
 
@@ -89,6 +99,21 @@ CASES = [
      "all", "freeswitch_ha_db_slot_wal_keep_size", "smaller than one WAL segment"),
     ("db_reseed_not_a_database_node", _set_var("freeswitch_ha_db_reseed", "fs1"),
      "all", "freeswitch_ha_db_reseed", "is not a host of the databases group"),
+    ("db_backup_node_not_a_database_node",
+     _set_vars(freeswitch_ha_db_backup_node="fs1", freeswitch_ha_db_backup_cipher_pass=_CIPHER),
+     "all", "freeswitch_ha_db_backup_node", "is not a host of the databases group"),
+    ("db_backup_without_cipher_pass", _set_vars(freeswitch_ha_db_backup_node="db2"),
+     "all", "freeswitch_ha_db_backup_cipher_pass", "secret is missing"),
+    ("db_backup_repository_relative",
+     _set_vars(freeswitch_ha_db_backup_node="db2", freeswitch_ha_db_backup_cipher_pass=_CIPHER,
+               freeswitch_ha_db_backup_repository="pgbackrest"),
+     "all", "freeswitch_ha_db_backup_repository", "not an absolute directory"),
+    ("db_restore_without_backup_node", _set_vars(freeswitch_ha_db_restore_target="latest"),
+     "all", "freeswitch_ha_db_restore_target", "nothing to restore"),
+    ("db_restore_target_without_zone",
+     _set_vars(freeswitch_ha_db_backup_node="db2", freeswitch_ha_db_backup_cipher_pass=_CIPHER,
+               freeswitch_ha_db_restore_target="2026-12-01 09:30:00"),
+     "all", "freeswitch_ha_db_restore_target", "has no time zone"),
     ("slot_wal_bound_not_a_size", _set_var("freeswitch_ha_db_slot_wal_keep_size", "4gb"),
      "all", "freeswitch_ha_db_slot_wal_keep_size", "is not a PostgreSQL size"),
     ("rtp_range_too_small", _set_host("fs1", "freeswitch_ha_rtp_range", "20000-20099"),

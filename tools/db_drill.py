@@ -75,6 +75,30 @@ for seq in range(count):
 """
 
 
+# Runs on the client host: a new connection through HAProxy every ``interval``
+# seconds (a new connection follows HAProxy's current choice), each reading
+# which node served it and how many of the outage rows it holds.
+READER = r"""
+import json, sys, time
+import psycopg2
+dsn, tag, first, last, interval, limit = (sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
+                                          float(sys.argv[5]), float(sys.argv[6]))
+start = time.time()
+while time.time() - start < limit:
+    try:
+        conn = psycopg2.connect(dsn, connect_timeout=2)
+        with conn.cursor() as cur:
+            cur.execute("SELECT host(inet_server_addr()), count(*) FROM registrations "
+                        "WHERE realm = %s AND expires BETWEEN %s AND %s", (tag, first, last))
+            server, rows = cur.fetchone()
+        conn.close()
+        print(json.dumps({"t": time.time(), "server": server, "rows": rows}), flush=True)
+    except psycopg2.Error as exc:
+        print(json.dumps({"t": time.time(), "err": str(exc).strip().splitlines()[0][:200]}), flush=True)
+    time.sleep(interval)
+"""
+
+
 class DrillError(RuntimeError):
     """The lab is not in a state the drill can use."""
 
@@ -125,6 +149,34 @@ def node_sql(node, sql, check=True):
     if proc.returncode != 0:
         return None
     return [line.split("|") for line in proc.stdout.splitlines() if line]
+
+
+def insert_tagged_rows(client, secret, tag, rows, writer):
+    """``rows`` numbered registrations of realm ``tag`` through the client's HAProxy, in one statement."""
+    proxy_sql(client, "INSERT INTO registrations (reg_user, realm, token, url, expires, hostname) "
+                      f"SELECT '{tag}-' || n, '{tag}', 't' || n, 'sip:{tag}-' || n || '@lab', n, '{writer}' "
+                      f"FROM generate_series(1, {rows}) AS n", secret)
+
+
+def count_tagged_rows(node, tag):
+    """How many registrations of realm ``tag`` ``node`` holds (None when it does not answer)."""
+    rows = node_sql(node, f"SELECT count(*) FROM registrations WHERE realm = '{tag}'", check=False)
+    return int(rows[0][0]) if rows else None
+
+
+def run_playbook(inventories, playbook, extra_vars, timeout=900):
+    """Run one of the collection's playbooks on the lab; return (rc, seconds, last lines of its output)."""
+    argv = [str(ROOT / ".venv" / "bin" / "ansible-playbook")]
+    for inventory in inventories:
+        argv += ["-i", str(inventory)]
+    argv.append(str(ROOT / "playbooks" / playbook))
+    argv += ["-e", json.dumps(extra_vars)]  # as JSON: a value may hold spaces (a restore target's time)
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+               ANSIBLE_COLLECTIONS_PATH=str(ROOT / "build" / "collections"),
+               MOLECULE_PROJECT_DIRECTORY=str(ROOT), ANSIBLE_FORCE_COLOR="false", NO_COLOR="1")
+    started = time.monotonic()
+    proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    return proc.returncode, round(time.monotonic() - started, 1), (proc.stdout + proc.stderr).splitlines()[-150:]
 
 
 def password(path=SECRET):
@@ -234,6 +286,7 @@ def run_drill(inventory, rate=40.0, count=800, kill_after=5.0, limit=60.0, catch
     restarted_at = time.time()
     docker("start", f"fsha-{victim}")
     came_back = wait_node_up(victim)
+    failback = _failback(lab, client, dsn, tag, victim, events, killed_at, serving, inventories=[inventory, *more])
 
     def converged():
         digests = [table_digest(node) for node in lab["databases"]]
@@ -253,6 +306,8 @@ def run_drill(inventory, rate=40.0, count=800, kill_after=5.0, limit=60.0, catch
         "db.rows_written": len(acked),
         "db.rows_lost": len(lost),
         "db.catchup_s": catchup,
+        "db.failback_stale_reads": failback["stale_reads"],
+        "db.failback_s": failback["seconds"],
     }
     engine = "pglogical" if node_sql(serving_node(lab, serving), "SELECT 1 FROM pg_extension WHERE extname = 'pglogical'") else "native"
     details = {
@@ -261,6 +316,7 @@ def run_drill(inventory, rate=40.0, count=800, kill_after=5.0, limit=60.0, catch
         "failed_attempts": len(errors),
         "first_error": errors[0]["msg"] if errors else None,
         "node_back": bool(came_back),
+        "failback": {k: v for k, v in failback.items() if k not in ("stale_reads", "seconds")},
         "identical": bool(digest),
         "digests": {node: table_digest(node) for node in lab["databases"]},
         "settings": {"rate_per_s": rate, "writes": count, "kill_after_s": kill_after, "limit_s": limit,
@@ -269,6 +325,47 @@ def run_drill(inventory, rate=40.0, count=800, kill_after=5.0, limit=60.0, catch
                      "haproxy": haproxy_settings(client)},
     }
     return figures, details
+
+
+def _failback(lab, client, dsn, tag, victim, events, killed_at, serving, inventories, settle=3.0, after=5.0):
+    """The killed node is back: reads through HAProxy before and after playbooks/db_failback.yml.
+
+    A read is stale when it misses rows the survivor acknowledged during the
+    outage. Manual failback keeps every read on the survivor until the
+    playbook has checked that the returned node caught up; then they go to it.
+    """
+    outage = sorted(e["ok"] for e in events if "ok" in e and e["t"] > killed_at and e["server"] != serving)
+    result = {"outage_rows": len(outage), "stale_reads": None, "seconds": None}
+    if not outage:
+        return result
+    result["victim_up_in_haproxy"] = bool(wait_until(lambda: haproxy_stat(client).get(victim, "").startswith("UP"),
+                                                     60, 0.5))
+    limit = 240.0
+    reader = subprocess.Popen(["docker", "exec", f"fsha-{client}", "python3", "-c", READER, dsn, tag, str(outage[0]),
+                               str(outage[-1]), "0.1", str(limit)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(settle)
+        started = time.time()
+        rc, seconds, output = run_playbook(inventories, "db_failback.yml", {})
+        finished = time.time()
+        result["rc"] = rc
+        result["output"] = output[-12:] if rc else []
+        result["seconds"] = seconds if rc == 0 else None
+        time.sleep(after)
+    finally:
+        reader.terminate()
+        out, dummy = reader.communicate(timeout=30)
+    reads = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    victim_address = lab["databases"][victim]
+    ok = [r for r in reads if "rows" in r]
+    result["stale_reads"] = sum(1 for r in ok if r["rows"] < len(outage))
+    result["reads"] = len(ok)
+    result["read_errors"] = len(reads) - len(ok)
+    result["victim_reads_before"] = sum(1 for r in ok if r["t"] < started and r["server"] == victim_address)
+    result["victim_reads_after"] = sum(1 for r in ok if r["t"] > finished and r["server"] == victim_address)
+    result["reads_after"] = sum(1 for r in ok if r["t"] > finished)
+    return result
 
 
 def main(argv=None):

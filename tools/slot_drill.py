@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -44,11 +43,12 @@ sys.path.insert(0, str(TOOLS))
 
 from db_drill import (  # noqa: E402
     DrillError,
+    count_tagged_rows,
     docker,
+    insert_tagged_rows,
     load_lab,
-    node_sql,
     password,
-    proxy_sql,
+    run_playbook,
     table_digest,
     wait_node_up,
     wait_until,
@@ -110,29 +110,13 @@ def _write_wal(node, megabytes):
     return round(written, 1)
 
 
-def _outage_rows(client, secret, tag):
-    proxy_sql(client, "INSERT INTO registrations (reg_user, realm, token, url, expires, hostname) "
-                      f"SELECT '{tag}-' || n, '{tag}', 't' || n, 'sip:{tag}-' || n || '@lab', n, 'slot-drill' "
-                      f"FROM generate_series(1, {OUTAGE_ROWS}) AS n", secret)
-
-
 def _count(node, tag):
-    rows = node_sql(node, f"SELECT count(*) FROM registrations WHERE realm = '{tag}'", check=False)
-    return int(rows[0][0]) if rows else 0
+    return count_tagged_rows(node, tag) or 0
 
 
 def reseed(inventories, node):
     """Run playbooks/db_reseed.yml for ``node``; return (rc, seconds, last lines of its output)."""
-    argv = [str(ROOT / ".venv" / "bin" / "ansible-playbook")]
-    for inventory in inventories:
-        argv += ["-i", str(inventory)]
-    argv += [str(ROOT / "playbooks" / "db_reseed.yml"), "-e", f"freeswitch_ha_db_reseed={node}"]
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
-               ANSIBLE_COLLECTIONS_PATH=str(ROOT / "build" / "collections"),
-               MOLECULE_PROJECT_DIRECTORY=str(ROOT), ANSIBLE_FORCE_COLOR="false", NO_COLOR="1")
-    started = time.monotonic()
-    proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
-    return proc.returncode, round(time.monotonic() - started, 1), (proc.stdout + proc.stderr).splitlines()[-40:]
+    return run_playbook(inventories, "db_reseed.yml", {"freeswitch_ha_db_reseed": node})
 
 
 def _states(nodes):
@@ -157,7 +141,7 @@ def run_slot_drill(inventory, more=(), factor=3.0, secret_file=Path(ROOT / "buil
     figures = {}
     try:
         docker("exec", f"fsha-{victim}", "systemctl", "stop", "postgresql")
-        _outage_rows(client, secret, tag)
+        insert_tagged_rows(client, secret, tag, OUTAGE_ROWS, "slot-drill")
         details["wal_written_mb"] = _write_wal(writer, factor * bound)
         # A live peer's walsender may fall behind such a burst (seen on PostgreSQL 17 with two busy cores): let
         # the live peers catch up first, so the checkpoint judges the stopped one alone.

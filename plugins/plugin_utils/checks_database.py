@@ -16,12 +16,23 @@ passwords; these cover what only the database tier knows:
 - ``freeswitch_ha_db_slot_wal_keep_size``: a PostgreSQL size (``4GB``,
   ``512MB``, a number of megabytes) of at least one WAL segment, or -1 (no
   bound). Below one segment every checkpoint would invalidate the peers'
-  slots.
+  slots;
+- backups (``freeswitch_ha_db_backup_node`` and its settings): the node is a
+  database host, its repository an absolute path, the repository's cipher
+  passphrase a real secret, retention and archive timeout whole numbers;
+- failback (``freeswitch_ha_db_failback``): manual or automatic, the peers
+  port a TCP port, the catch-up timeout whole seconds;
+- a restore (``freeswitch_ha_db_restore_target``, playbooks/db_restore.yml):
+  there is a backup node to restore, the target is ``latest`` or a time with
+  its zone, the mode ``standalone`` or ``member``, and no re-seed of another
+  node is asked for in the same run.
 """
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
+import posixpath
 import re
 
 from ansible_collections.telephony.freeswitch_ha.plugins.module_utils.pg_multimaster import (
@@ -36,11 +47,40 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm impor
     members,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import problem as _problem
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.secrets import is_example_secret
 
 
 DEFAULT_ENGINE = "auto"
 SLOT_WAL_VAR = "freeswitch_ha_db_slot_wal_keep_size"
 RESEED_VAR = "freeswitch_ha_db_reseed"
+BACKUP_NODE_VAR = "freeswitch_ha_db_backup_node"
+BACKUP_REPOSITORY_VAR = "freeswitch_ha_db_backup_repository"
+BACKUP_MOUNTED_VAR = "freeswitch_ha_db_backup_repository_mounted"
+BACKUP_CIPHER_VAR = "freeswitch_ha_db_backup_cipher_pass"
+BACKUP_RETENTION_VAR = "freeswitch_ha_db_backup_retention_full"
+BACKUP_FULL_VAR = "freeswitch_ha_db_backup_full_schedule"
+BACKUP_DIFF_VAR = "freeswitch_ha_db_backup_diff_schedule"
+ARCHIVE_TIMEOUT_VAR = "freeswitch_ha_db_archive_timeout"
+RESTORE_TARGET_VAR = "freeswitch_ha_db_restore_target"
+RESTORE_MODE_VAR = "freeswitch_ha_db_restore_mode"
+DEFAULT_BACKUP_REPOSITORY = "/var/lib/pgbackrest"
+DEFAULT_BACKUP_RETENTION = 2
+# systemd OnCalendar: a full backup each week, a differential the other days
+DEFAULT_BACKUP_FULL = "Sun *-*-* 02:00:00"
+DEFAULT_BACKUP_DIFF = "Mon..Sat *-*-* 02:00:00"
+# Seconds of commits a restore may lose on a quiet node (WAL is switched and
+# archived at least this often while anything is written).
+DEFAULT_ARCHIVE_TIMEOUT = 60
+FAILBACK_VAR = "freeswitch_ha_db_failback"
+FAILBACK_MODES = ("manual", "automatic")
+DEFAULT_FAILBACK = "manual"
+PEERS_PORT_VAR = "freeswitch_ha_db_haproxy_peers_port"
+DEFAULT_PEERS_PORT = 10000
+FAILBACK_TIMEOUT_VAR = "freeswitch_ha_db_failback_timeout"
+DEFAULT_FAILBACK_TIMEOUT = 120
+RESTORE_MODES = ("standalone", "member")
+DEFAULT_RESTORE_MODE = "standalone"
+RESTORE_LATEST = "latest"
 # How long a peer may be down before it needs a re-seed: bound / WAL rate.
 DEFAULT_SLOT_WAL_KEEP_SIZE = "4GB"
 # PostgreSQL's default WAL segment (initdb --wal-segsize); the role keeps it.
@@ -94,6 +134,85 @@ def _check_reseed(farm):
     if node not in nodes:
         return [_problem(ALL, RESEED_VAR, f"{node!r} is not a host of the databases group ({', '.join(nodes)})")]
     return []
+
+
+def _whole_number(value, minimum):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
+def restore_target_problem(value):
+    """What is wrong with a restore target, or None: ``latest`` or a time with its zone (PostgreSQL reads it)."""
+    if value == RESTORE_LATEST:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        return f"{value!r} is neither 'latest' nor a time such as '2026-12-01 09:30:00+00:00'"
+    if moment.tzinfo is None:
+        return f"{value!r} has no time zone: add one (+00:00), or the node's own zone would decide what is restored"
+    return None
+
+
+def _check_backup(farm):
+    farm_vars = farm.get("vars") or {}
+    node = farm_vars.get(BACKUP_NODE_VAR)
+    if node is None:
+        return []
+    problems = []
+    nodes = members(farm.get("groups"), "databases")
+    if node not in nodes:
+        problems.append(_problem(ALL, BACKUP_NODE_VAR, f"{node!r} is not a host of the databases group ({', '.join(nodes)})"))
+    repository = farm_vars.get(BACKUP_REPOSITORY_VAR, DEFAULT_BACKUP_REPOSITORY)
+    if not isinstance(repository, str) or not posixpath.isabs(repository) or posixpath.normpath(repository) == "/":
+        problems.append(_problem(ALL, BACKUP_REPOSITORY_VAR, f"{repository!r} is not an absolute directory below /"))
+    cipher = farm_vars.get(BACKUP_CIPHER_VAR)
+    if cipher is None:
+        problems.append(_problem(ALL, BACKUP_CIPHER_VAR, "secret is missing: the repository is encrypted with it; "
+                                                         "set it in a vault file (see inventories/example)"))
+    elif not isinstance(cipher, str) or len(cipher) < 20 or is_example_secret(cipher):
+        problems.append(_problem(ALL, BACKUP_CIPHER_VAR, "secret must be a string of at least 20 characters, not an "
+                                                         "example value"))
+    if not _whole_number(farm_vars.get(BACKUP_RETENTION_VAR, DEFAULT_BACKUP_RETENTION), 1):
+        problems.append(_problem(ALL, BACKUP_RETENTION_VAR, "must be a whole number of full backups, at least 1"))
+    if not _whole_number(farm_vars.get(ARCHIVE_TIMEOUT_VAR, DEFAULT_ARCHIVE_TIMEOUT), 1):
+        problems.append(_problem(ALL, ARCHIVE_TIMEOUT_VAR, "must be a whole number of seconds, at least 1"))
+    for var, default in ((BACKUP_FULL_VAR, DEFAULT_BACKUP_FULL), (BACKUP_DIFF_VAR, DEFAULT_BACKUP_DIFF)):
+        value = farm_vars.get(var, default)
+        if not isinstance(value, str) or not value.strip():
+            problems.append(_problem(ALL, var, "must be a systemd calendar expression (OnCalendar), such as "
+                                               f"{default!r}"))
+    return problems
+
+
+def _check_restore(farm_vars):
+    if farm_vars.get(RESTORE_TARGET_VAR) is None:
+        return []
+    problems = []
+    if farm_vars.get(BACKUP_NODE_VAR) is None:
+        problems.append(_problem(ALL, RESTORE_TARGET_VAR, f"there is nothing to restore: {BACKUP_NODE_VAR} is not set"))
+    message = restore_target_problem(farm_vars[RESTORE_TARGET_VAR])
+    if message:
+        problems.append(_problem(ALL, RESTORE_TARGET_VAR, message))
+    mode = farm_vars.get(RESTORE_MODE_VAR, DEFAULT_RESTORE_MODE)
+    if mode not in RESTORE_MODES:
+        problems.append(_problem(ALL, RESTORE_MODE_VAR, f"{mode!r} is not one of {', '.join(RESTORE_MODES)}"))
+    if farm_vars.get(RESEED_VAR) is not None:
+        problems.append(_problem(ALL, RESEED_VAR, f"a restore and a re-seed in one run: run {RESEED_VAR} on its own "
+                                                  "(a member-mode restore re-seeds the restored node itself)"))
+    return problems
+
+
+def _check_failback(farm_vars):
+    problems = []
+    mode = farm_vars.get(FAILBACK_VAR, DEFAULT_FAILBACK)
+    if mode not in FAILBACK_MODES:
+        problems.append(_problem(ALL, FAILBACK_VAR, f"{mode!r} is not one of {', '.join(FAILBACK_MODES)}"))
+    port = farm_vars.get(PEERS_PORT_VAR, DEFAULT_PEERS_PORT)
+    if not _whole_number(port, 1) or port > 65535:
+        problems.append(_problem(ALL, PEERS_PORT_VAR, f"{port!r} is not a TCP port (1-65535)"))
+    if not _whole_number(farm_vars.get(FAILBACK_TIMEOUT_VAR, DEFAULT_FAILBACK_TIMEOUT), 1):
+        problems.append(_problem(ALL, FAILBACK_TIMEOUT_VAR, "must be a whole number of seconds, at least 1"))
+    return problems
 
 
 def _check_engine(farm_vars):
@@ -161,4 +280,5 @@ def check(farm):
     if not isinstance(farm, dict):
         return []
     farm_vars = farm.get("vars") or {}
-    return _check_engine(farm_vars) + _check_hba(farm) + _check_wal_bound(farm_vars) + _check_reseed(farm)
+    return (_check_engine(farm_vars) + _check_hba(farm) + _check_wal_bound(farm_vars) + _check_reseed(farm)
+            + _check_backup(farm) + _check_restore(farm_vars) + _check_failback(farm_vars))

@@ -39,7 +39,17 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_par
     tenant_partitions,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_database import (
+    ARCHIVE_TIMEOUT_VAR,
+    BACKUP_DIFF_VAR,
+    BACKUP_FULL_VAR,
+    BACKUP_MOUNTED_VAR,
+    BACKUP_NODE_VAR,
+    BACKUP_REPOSITORY_VAR,
+    BACKUP_RETENTION_VAR,
+    FAILBACK_VAR,
     RESEED_VAR,
+    RESTORE_MODE_VAR,
+    RESTORE_TARGET_VAR,
     SLOT_WAL_VAR,
     wal_keep_size_mb,
 )
@@ -62,6 +72,7 @@ def _database(farm, settings):
     boxes = members(groups, "freeswitch")
     clients = db_clients(groups, farm_vars)
     networks = settings["freeswitch_ha_db_client_networks"]
+    restore = _restore(settings)
     return {
         "servers": host_addresses(hosts, members(groups, "databases")),
         "haproxy_hosts": db_haproxy_hosts(groups, farm_vars),
@@ -72,9 +83,46 @@ def _database(farm, settings):
         "pg_hba_clients": list(networks) if networks is not None else list(host_addresses(hosts, clients).values()),
         # PostgreSQL's max_slot_wal_keep_size, in its own syntax (-1: no bound)
         "slot_wal_keep_size": _pg_size(settings[SLOT_WAL_VAR]),
-        # the node playbooks/db_reseed.yml re-seeds (None: none)
-        "reseed": settings[RESEED_VAR],
+        # the node the database playbook re-seeds (None: none): db_reseed.yml's, or the node a member-mode
+        # restore brings back
+        "reseed": settings[RESEED_VAR] if restore is None or restore["mode"] != "member" else restore["node"],
+        # manual (sticky, playbooks/db_failback.yml) or automatic failback to the first node
+        "failback": settings[FAILBACK_VAR],
+        # the HAProxy hosts sharing the stick table of manual failback (empty: automatic failback)
+        "haproxy_peers": host_addresses(hosts, db_haproxy_hosts(groups, farm_vars))
+        if settings[FAILBACK_VAR] == "manual" else {},
+        # pgBackRest on the backup node, by host (empty: no backups)
+        "backups": _backups(settings),
+        # what playbooks/db_restore.yml restores (None: no restore)
+        "restore": restore,
     }
+
+
+# pgBackRest's stanza: the one cluster the backup node holds
+BACKUP_STANZA = "freeswitch"
+
+
+def _backups(settings):
+    node = settings[BACKUP_NODE_VAR]
+    if node is None:
+        return {}
+    return {node: {
+        "stanza": BACKUP_STANZA,
+        "repository": settings[BACKUP_REPOSITORY_VAR],
+        "repository_mounted": settings[BACKUP_MOUNTED_VAR],
+        "retention_full": settings[BACKUP_RETENTION_VAR],
+        "full_schedule": settings[BACKUP_FULL_VAR],
+        "diff_schedule": settings[BACKUP_DIFF_VAR],
+        "archive_timeout": settings[ARCHIVE_TIMEOUT_VAR],
+    }}
+
+
+def _restore(settings):
+    if settings[RESTORE_TARGET_VAR] is None:
+        return None
+    # the backup node: its repository holds what is restored
+    return {"node": settings[BACKUP_NODE_VAR], "target": str(settings[RESTORE_TARGET_VAR]),
+            "mode": settings[RESTORE_MODE_VAR]}
 
 
 def _pg_size(value):

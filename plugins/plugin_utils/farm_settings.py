@@ -39,9 +39,31 @@ from collections import namedtuple
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.call_rates import DEFAULT_SESSIONS_PER_SECOND
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_database import (
+    ARCHIVE_TIMEOUT_VAR,
+    BACKUP_CIPHER_VAR,
+    BACKUP_DIFF_VAR,
+    BACKUP_FULL_VAR,
+    BACKUP_MOUNTED_VAR,
+    BACKUP_NODE_VAR,
+    BACKUP_REPOSITORY_VAR,
+    BACKUP_RETENTION_VAR,
+    DEFAULT_ARCHIVE_TIMEOUT,
+    DEFAULT_BACKUP_DIFF,
+    DEFAULT_BACKUP_FULL,
+    DEFAULT_BACKUP_REPOSITORY,
+    DEFAULT_BACKUP_RETENTION,
     DEFAULT_ENGINE,
+    DEFAULT_FAILBACK,
+    DEFAULT_FAILBACK_TIMEOUT,
+    DEFAULT_PEERS_PORT,
+    FAILBACK_TIMEOUT_VAR,
+    FAILBACK_VAR,
+    PEERS_PORT_VAR,
+    DEFAULT_RESTORE_MODE,
     DEFAULT_SLOT_WAL_KEEP_SIZE,
     RESEED_VAR,
+    RESTORE_MODE_VAR,
+    RESTORE_TARGET_VAR,
 )
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_edge_vrrp import DEFAULT_PRIORITY_STEP
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_freeswitch import (
@@ -132,6 +154,36 @@ SETTINGS = {
         "-1 keeps WAL without bound)"),
     RESEED_VAR: Setting(NO_DEFAULT, "farm", "a database node to re-seed from its peers (an extra variable of "
                                             "playbooks/db_reseed.yml)"),
+    FAILBACK_VAR: Setting(DEFAULT_FAILBACK, "farm", "manual: once on a backup database node the FreeSWITCH "
+                                                    "connections stay there until playbooks/db_failback.yml "
+                                                    "checked the first node caught up; automatic: back as soon "
+                                                    "as it answers"),
+    PEERS_PORT_VAR: Setting(DEFAULT_PEERS_PORT, "farm", "TCP port the HAProxy hosts share their stick table on "
+                                                        "(manual failback)"),
+    FAILBACK_TIMEOUT_VAR: Setting(DEFAULT_FAILBACK_TIMEOUT, "farm", "seconds db_failback.yml waits for the first "
+                                                                    "node to catch up before it refuses"),
+    # database backups (pgBackRest)
+    BACKUP_NODE_VAR: Setting(NO_DEFAULT, "farm", "the database node pgBackRest backs up and archives WAL from "
+                                                 "(unset: no backups)"),
+    BACKUP_REPOSITORY_VAR: Setting(DEFAULT_BACKUP_REPOSITORY, "farm", "the pgBackRest repository on the backup "
+                                                                      "node: mount storage that outlives the node "
+                                                                      "there"),
+    BACKUP_MOUNTED_VAR: Setting(False, "farm", "the repository must be a mount point: no backup goes to the node's "
+                                               "own disk when the mount is missing"),
+    BACKUP_CIPHER_VAR: Setting(NO_DEFAULT, "farm", "passphrase the repository is encrypted with (vault; required "
+                                                   "with a backup node)"),
+    BACKUP_RETENTION_VAR: Setting(DEFAULT_BACKUP_RETENTION, "farm", "full backups kept (with the WAL to restore "
+                                                                    "any time since the oldest)"),
+    BACKUP_FULL_VAR: Setting(DEFAULT_BACKUP_FULL, "farm", "when a full backup runs (systemd OnCalendar)"),
+    BACKUP_DIFF_VAR: Setting(DEFAULT_BACKUP_DIFF, "farm", "when a differential backup runs (systemd OnCalendar)"),
+    ARCHIVE_TIMEOUT_VAR: Setting(DEFAULT_ARCHIVE_TIMEOUT, "farm", "seconds after which a WAL segment is archived "
+                                                                  "even when not full (archive_timeout): the most "
+                                                                  "a restore loses of a quiet node"),
+    RESTORE_TARGET_VAR: Setting(NO_DEFAULT, "farm", "what playbooks/db_restore.yml restores the backup node to: "
+                                                    "'latest' or a time with its zone (an extra variable)"),
+    RESTORE_MODE_VAR: Setting(DEFAULT_RESTORE_MODE, "farm", "standalone (the restored node runs alone, its "
+                                                            "subscriptions disabled) or member (re-seeded from its "
+                                                            "peers after the restore)"),
     # storage
     "freeswitch_ha_storage_replica": Setting(DEFAULT_REPLICA, "farm", "GlusterFS replica count (2 or 3)"),
     "freeswitch_ha_storage_arbiter": Setting(DEFAULT_ARBITER, "farm", "the third brick of each set is an arbiter"),
@@ -206,7 +258,7 @@ KNOWN = frozenset(SETTINGS) | frozenset(COLLECTION_FACTS)
 # Never copied into the plan (the plan is a fact any task may print).
 SECRETS = frozenset({
     "freeswitch_ha_db_password", "freeswitch_ha_replication_password", "freeswitch_ha_esl_password",
-    "freeswitch_ha_signalwire_token",
+    "freeswitch_ha_signalwire_token", BACKUP_CIPHER_VAR,
 })
 # The scopes the plan's settings cover: host, run and lab values are read where they apply.
 PLAN_SCOPES = ("farm", "farm or host")

@@ -23,6 +23,7 @@ table of docs/ports.md are derived from this list.
 
 from __future__ import annotations
 
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_database import DEFAULT_PEERS_PORT
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import (
     LOOPBACK,
@@ -46,6 +47,7 @@ ROLE_DEFAULTS = {
     ("freeswitch", "freeswitch_esl_port"): FREESWITCH_ESL_PORT,
     ("postgres_bdr", "postgres_bdr_port"): POSTGRESQL_PORT,
     ("verto_partition", "verto_partition_conntrackd_port"): CONNTRACKD_PORT,
+    ("haproxy_pgsql", "haproxy_pgsql_peers_port"): DEFAULT_PEERS_PORT,
 }
 # glusterd hands each brick process a port from its base-port..max-port (glusterd.vol defaults).
 BRICK_PORTS = (49152, 60999)
@@ -198,6 +200,11 @@ def _database(catalogue, farm, plan):
                       port, groups=[] if local else ["freeswitch"], from_hosts=[] if local else boxes,
                       networks=[LOOPBACK_NETWORK] if local else [],
                       note="the FreeSWITCH DSN; HAProxy's stats are a unix socket only")
+    peers = database["haproxy_peers"]
+    for host, address in peers.items():
+        catalogue.add("database", "haproxy-pgsql-peers", host, address, "host", ("tcp",),
+                      plan["settings"]["freeswitch_ha_db_haproxy_peers_port"], from_hosts=[p for p in peers if p != host],
+                      note="HAProxy peers: the stick table of manual failback (not authenticated)")
     servers = list(database["servers"])
     client_networks = plan["settings"]["freeswitch_ha_db_client_networks"] or []
     for server in servers:

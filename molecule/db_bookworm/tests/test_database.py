@@ -10,6 +10,7 @@ controller (pg_hba lets it not in).
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 import uuid
@@ -67,6 +68,28 @@ def test_peers_slots_keep_bounded_wal():
                               "WHERE slot_type = 'logical'")
         assert len(slots) >= len(NODES) - 1, slots
         assert all(s[1] in ("reserved", "extended") and s[2] == "t" for s in slots), slots
+
+
+def test_backup_node_archives_into_an_encrypted_repository_with_a_full_backup():
+    farm = yaml.safe_load((SCENARIO / "inventory/group_vars/all/farm.yml").read_text())
+    backup = farm["freeswitch_ha_db_backup_node"]
+    for node in NODES:
+        archiving = on_node(node, "SHOW archive_mode") == [["on"]]
+        assert archiving == (node == backup), node
+    info = lab.docker("exec", "-u", "postgres", f"fsha-{backup}", "pgbackrest", "--stanza=freeswitch", "--output=json",
+                      "info").stdout
+    stanza = json.loads(info)[0]
+    assert stanza["status"]["code"] == 0, stanza["status"]
+    assert stanza["cipher"] == "aes-256-cbc"
+    assert any(b["type"] == "full" for b in stanza["backup"]), stanza["backup"]
+    # the repository's passphrase: readable by postgres (and root) only
+    mode = lab.docker("exec", f"fsha-{backup}", "stat", "-c", "%a %U:%G", "/etc/pgbackrest/pgbackrest.conf").stdout.split()
+    assert mode == ["640", "root:postgres"], mode
+    failed = on_node(backup, "SELECT failed_count FROM pg_stat_archiver")
+    assert failed == [["0"]], failed
+    for timer in ("fsha-pgbackrest-full.timer", "fsha-pgbackrest-diff.timer"):
+        state = lab.docker("exec", f"fsha-{backup}", "systemctl", "is-enabled", timer, check=False).stdout.strip()
+        assert state == "enabled", (timer, state)
 
 
 def test_every_freeswitch_table_has_the_surrogate_key():

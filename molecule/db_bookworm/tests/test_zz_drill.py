@@ -1,4 +1,4 @@
-"""The fault drill, last in verify: hard-kill the node taking the writes (tools/db_drill.py).
+"""The fault drill, last in verify: hard-kill the node taking the writes (tools/db_drill.py), then fail back.
 
 Correctness is asserted (no acknowledged write lost, every node back and
 identical); the times are measured and written to build/bench.json, never
@@ -31,3 +31,12 @@ def test_hard_kill_of_the_writing_node_loses_no_acknowledged_write():
     assert details["node_back"], f"{details['victim']} did not come back"
     assert figures["db.rows_lost"] == 0
     assert details["identical"], details["digests"]
+    # Manual failback: the reads stay on the survivor while the killed node is back but unchecked, then
+    # playbooks/db_failback.yml moves them to it, and no read misses a row written during the outage.
+    failback = details["failback"]
+    assert failback["outage_rows"] > 0, failback
+    assert failback["victim_up_in_haproxy"], failback
+    assert failback["rc"] == 0, failback["output"]
+    assert failback["victim_reads_before"] == 0, failback
+    assert failback["reads_after"] > 0 and failback["victim_reads_after"] == failback["reads_after"], failback
+    assert figures["db.failback_stale_reads"] == 0, failback

@@ -71,3 +71,46 @@ def test_common_checks_cover_the_rest_of_the_issue(lab_farm, case, host, variabl
     mutation = {c[0]: c[1] for c in CASES}[case]
     problems = inventory_problems(mutated(lab_farm, mutation))
     assert [p for p in problems if p["host"] == host and p["variable"] == variable and fragment in p["message"]]
+
+
+BACKUP = {"freeswitch_ha_db_backup_node": "db2", "freeswitch_ha_db_backup_cipher_pass": "Wq2mT9vLx4RkP7sZa1Nc"}
+
+
+def test_backup_settings_that_pass(lab_farm):
+    assert checks_database.check(_with(lab_farm, **BACKUP)) == []
+    assert checks_database.check(_with(lab_farm, **BACKUP, freeswitch_ha_db_restore_target="latest",
+                                       freeswitch_ha_db_restore_mode="member")) == []
+    assert checks_database.check(_with(lab_farm, **BACKUP,
+                                       freeswitch_ha_db_restore_target="2026-12-01 09:30:00+00")) == []
+
+
+@pytest.mark.parametrize(("farm_vars", "variable", "fragment"), [
+    ({"freeswitch_ha_db_backup_cipher_pass": "changeme-please-soon-now"}, "freeswitch_ha_db_backup_cipher_pass",
+     "not an example value"),
+    ({"freeswitch_ha_db_backup_cipher_pass": "short"}, "freeswitch_ha_db_backup_cipher_pass", "at least 20"),
+    ({"freeswitch_ha_db_backup_repository": "/"}, "freeswitch_ha_db_backup_repository", "absolute directory below /"),
+    ({"freeswitch_ha_db_backup_retention_full": 0}, "freeswitch_ha_db_backup_retention_full", "at least 1"),
+    ({"freeswitch_ha_db_backup_retention_full": True}, "freeswitch_ha_db_backup_retention_full", "whole number"),
+    ({"freeswitch_ha_db_archive_timeout": "60s"}, "freeswitch_ha_db_archive_timeout", "whole number of seconds"),
+    ({"freeswitch_ha_db_backup_full_schedule": ""}, "freeswitch_ha_db_backup_full_schedule", "OnCalendar"),
+    ({"freeswitch_ha_db_restore_target": "yesterday"}, "freeswitch_ha_db_restore_target", "neither 'latest'"),
+    ({"freeswitch_ha_db_restore_target": "latest", "freeswitch_ha_db_restore_mode": "replace"},
+     "freeswitch_ha_db_restore_mode", "not one of standalone, member"),
+    ({"freeswitch_ha_db_restore_target": "latest", "freeswitch_ha_db_reseed": "db1"},
+     "freeswitch_ha_db_reseed", "a restore and a re-seed in one run"),
+])
+def test_backup_and_restore_problems(lab_farm, farm_vars, variable, fragment):
+    problems = checks_database.check(_with(lab_farm, **{**BACKUP, **farm_vars}))
+    assert [p for p in problems if p["host"] == "all" and p["variable"] == variable and fragment in p["message"]], problems
+
+
+def test_backup_settings_are_ignored_without_a_backup_node(lab_farm):
+    assert checks_database.check(_with(lab_farm, freeswitch_ha_db_backup_retention_full=0)) == []
+
+
+@pytest.mark.parametrize(("value", "fine"), [
+    ("latest", True), ("2026-12-01 09:30:00+00:00", True), ("2026-12-01T09:30:00.5+01:00", True),
+    ("2026-12-01 09:30:00", False), ("now", False), (20261201, False),
+])
+def test_restore_target_problem(value, fine):
+    assert (checks_database.restore_target_problem(value) is None) == fine

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
@@ -137,3 +139,26 @@ def test_the_playbooks_catalogue_entries_of_a_box(lab_farm):
         assert sip["from_addresses"] == ([lab_farm["hosts"][lb]["freeswitch_ha_address"] for lb in ("lb1", "lb2")]
                                          + [plan["tenants"][tenant]["vip"], plan["internal_vip"]["vip"]])
         assert service(plan["services"], box, "freeswitch-verto")["port"] == plan["verto"][box]["local_port"]
+
+
+def test_backups_and_restores_are_planned_for_the_backup_node(lab_farm):
+    farm = copy.deepcopy(lab_farm)
+    farm["vars"].update(freeswitch_ha_db_backup_node="db2", freeswitch_ha_db_backup_cipher_pass="Wq2mT9vLx4RkP7sZa1Nc")
+    database = farm_plan(farm)["database"]
+    assert database["backups"] == {"db2": {
+        "stanza": "freeswitch", "repository": "/var/lib/pgbackrest", "repository_mounted": False, "retention_full": 2,
+        "full_schedule": "Sun *-*-* 02:00:00", "diff_schedule": "Mon..Sat *-*-* 02:00:00", "archive_timeout": 60}}
+    assert database["restore"] is None and database["reseed"] is None
+    assert "Wq2mT9vLx4RkP7sZa1Nc" not in repr(farm_plan(farm))
+    farm["vars"]["freeswitch_ha_db_restore_target"] = "latest"
+    database = farm_plan(farm)["database"]
+    assert database["restore"] == {"node": "db2", "target": "latest", "mode": "standalone"}
+    assert database["reseed"] is None
+    farm["vars"]["freeswitch_ha_db_restore_mode"] = "member"
+    database = farm_plan(farm)["database"]
+    assert database["restore"]["mode"] == "member" and database["reseed"] == "db2"
+
+
+def test_no_backup_node_plans_no_backups(lab_farm):
+    database = farm_plan(lab_farm)["database"]
+    assert database["backups"] == {} and database["restore"] is None
