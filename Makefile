@@ -21,7 +21,7 @@ SCENARIOS := $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/m
 FREESWITCH_SCENARIOS := freeswitch site
 
 .PHONY: help venv collection-link lint yamllint ansible-lint sanity unit molecule test \
-        engine images freeswitch-repo lab lab-up lab-down lab-secrets bench bench-fs-build bench-fs bench-plan bench-lab bench-site bench-edge bench-vip bench-db bench-storage build docs
+        engine images freeswitch-repo lab lab-up lab-down lab-secrets bench bench-fs-build bench-fs bench-plan bench-lab bench-site bench-edge bench-vip bench-db bench-storage build docs galaxy
 
 help:
 	@echo "make test | lint | sanity | unit | molecule | lab | lab-down | bench | bench-plan | build"
@@ -152,3 +152,26 @@ bench: bench-plan bench-lab bench-fs-build bench-fs bench-site bench-db bench-st
 
 build: venv
 	ansible-galaxy collection build --force --output-path build/dist
+
+# Galaxy's own importer on the built tarball (build/galaxy/: the tarball,
+# importer.log, importer_result.json), with its ansible-lint run, offline.
+# galaxy-importer gets its own virtualenv (it pins an older attrs than the
+# toolchain's), holding the ansible package requirements.txt pins: its
+# bundled collections are the dependencies lint resolves, as Galaxy is not
+# reachable. Any warning or error in the importer's log fails the target.
+GALAXY_VENV := $(CURDIR)/build/galaxy-venv
+GALAXY_IMPORTER := galaxy-importer==0.4.44
+
+$(GALAXY_VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(GALAXY_VENV)
+	$(GALAXY_VENV)/bin/pip install --quiet $(GALAXY_IMPORTER) $$(grep -E '^ansible==' requirements.txt)
+	touch $@
+
+galaxy: venv $(GALAXY_VENV)/.installed
+	rm -rf build/galaxy
+	ansible-galaxy collection build --force --output-path build/galaxy
+	cd build/galaxy && env -u ANSIBLE_CONFIG -u ANSIBLE_COLLECTIONS_PATH PATH=$(GALAXY_VENV)/bin:/usr/bin:/bin \
+	  GALAXY_IMPORTER_RUN_ANSIBLE_LINT=true GALAXY_IMPORTER_OFFLINE_ANSIBLE_LINT=true GALAXY_IMPORTER_RUN_ANSIBLE_TEST=false \
+	  $(GALAXY_VENV)/bin/python -m galaxy_importer.main telephony-freeswitch_ha-*.tar.gz | tee importer.log
+	@if grep -E '^(WARNING|ERROR)' build/galaxy/importer.log; then \
+	  echo "galaxy: the importer warned (build/galaxy/importer.log)" >&2; exit 1; fi
