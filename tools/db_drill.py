@@ -132,7 +132,7 @@ def load_lab(inventory, *more):
     clients = groups.get("lab_clients") or []
     if len(groups.get("databases") or []) < 2 or not clients:
         raise DrillError(f"{inventory}: needs two databases and a lab_clients host")
-    return {"databases": {h: addresses[h] for h in groups["databases"]}, "client": clients[0]}
+    return {"databases": {h: addresses[h] for h in groups["databases"]}, "client": clients[0], "clients": list(clients)}
 
 
 def docker(*args, check=True, timeout=120, stdin=None):
@@ -250,7 +250,8 @@ def wait_node_up(node, timeout=120):
     return wait_until(ready, timeout)
 
 
-def _missing(node, tag, acked):
+def missing_rows(node, tag, acked):
+    """The acknowledged sequence numbers of the writer run ``tag`` that ``node`` does not hold."""
     rows = node_sql(node, f"SELECT DISTINCT reg_user FROM registrations WHERE realm = '{tag}'", check=False)
     if rows is None:
         return set(acked)
@@ -292,7 +293,7 @@ def run_drill(inventory, rate=40.0, count=800, kill_after=5.0, limit=60.0, catch
         digests = [table_digest(node) for node in lab["databases"]]
         if any(d is None for d in digests) or any(d != digests[0] for d in digests):
             return None
-        if any(_missing(node, tag, acked) for node in lab["databases"]):
+        if any(missing_rows(node, tag, acked) for node in lab["databases"]):
             return None
         return digests[0]
 
@@ -300,7 +301,7 @@ def run_drill(inventory, rate=40.0, count=800, kill_after=5.0, limit=60.0, catch
     catchup = round(time.time() - restarted_at, 1) if digest else None
     lost = set()
     for node in lab["databases"]:
-        lost |= _missing(node, tag, acked)
+        lost |= missing_rows(node, tag, acked)
     figures = {
         "db.failover_s": failover,
         "db.rows_written": len(acked),
@@ -338,8 +339,9 @@ def _failback(lab, client, dsn, tag, victim, events, killed_at, serving, invento
     result = {"outage_rows": len(outage), "stale_reads": None, "seconds": None}
     if not outage:
         return result
-    result["victim_up_in_haproxy"] = bool(wait_until(lambda: haproxy_stat(client).get(victim, "").startswith("UP"),
-                                                     60, 0.5))
+    # db_failback.yml refuses while any HAProxy does not see the first node UP
+    result["victim_up_in_haproxy"] = bool(wait_until(
+        lambda: all(haproxy_stat(each).get(victim, "").startswith("UP") for each in lab["clients"]), 60, 0.5))
     limit = 240.0
     reader = subprocess.Popen(["docker", "exec", f"fsha-{client}", "python3", "-c", READER, dsn, tag, str(outage[0]),
                                str(outage[-1]), "0.1", str(limit)],

@@ -104,8 +104,8 @@ def test_every_freeswitch_table_has_the_surrogate_key():
 
 def test_scram_and_pg_hba_limited_to_clients_and_peers():
     addresses = {name: address for name, address in LAB["databases"].items()}
-    client_address = yaml.safe_load((SCENARIO / "inventory/hosts.yml").read_text())
-    client_address = client_address["all"]["children"]["freeswitch"]["hosts"][CLIENT]["freeswitch_ha_address"]
+    boxes = yaml.safe_load((SCENARIO / "inventory/hosts.yml").read_text())["all"]["children"]["freeswitch"]["hosts"]
+    client_addresses = [box["freeswitch_ha_address"] for box in boxes.values()]
     for node in NODES:
         assert on_node(node, "SHOW password_encryption") == [["scram-sha-256"]]
         hashes = on_node(node, "SELECT rolname, left(rolpassword, 14) FROM pg_authid WHERE rolname IN ('freeswitch', 'fsha_replication')")
@@ -114,7 +114,7 @@ def test_scram_and_pg_hba_limited_to_clients_and_peers():
         assert all(r[6] == "" for r in rules), rules
         remote = sorted((r[1], r[2], r[3], r[5]) for r in rules if r[0] == "host")
         expected = sorted([("freeswitch", "fsha_replication", a, "scram-sha-256") for n, a in addresses.items() if n != node]
-                          + [("freeswitch", "freeswitch", client_address, "scram-sha-256")])
+                          + [("freeswitch", "freeswitch", a, "scram-sha-256") for a in client_addresses])
         assert remote == expected
 
 
@@ -131,6 +131,12 @@ def test_haproxy_has_one_writer_and_a_backup():
     assert ["backup" in s for s in servers] == [False] + [True] * (len(NODES) - 1)
     served = lab.proxy_sql(CLIENT, "SELECT host(inet_server_addr())", SECRET)
     assert served == [[LAB["databases"][NODES[0]]]]
+    # manual failback: one stick table, shared by every client's HAProxy
+    assert "    stick on int(1)" in config.splitlines()
+    assert "    stick-table type integer size 1 peers fsha_pgsql" in config.splitlines()
+    peers = [line.split()[1] for line in config.splitlines() if line.strip().startswith("peer ")]
+    assert peers == LAB["clients"]
+    assert "shutdown-backup-sessions" not in config
 
 
 def test_row_written_through_haproxy_appears_on_every_node():

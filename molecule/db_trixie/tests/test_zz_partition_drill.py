@@ -1,0 +1,1 @@
+../../db_bookworm/tests/test_zz_partition_drill.py
