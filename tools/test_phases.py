@@ -71,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         steps = [("lint", ["make", "--no-print-directory", "lint"]),
                  ("sanity", ["make", "--no-print-directory", "sanity"]),
-                 ("unit", ["make", "--no-print-directory", "unit"])]
+                 ("unit", ["make", "--no-print-directory", "unit"]),
+                 # the built tarball through Galaxy's own importer and its ansible-lint
+                 ("galaxy", ["make", "--no-print-directory", "galaxy"])]
         steps += [(f"molecule {s}", ["molecule", "test", "-s", s])
                   for s in args.scenarios if s not in args.freeswitch_scenarios]
         for name, cmd in steps:
