@@ -128,10 +128,14 @@ bench-vip: venv collection-link images lab-secrets
 	molecule create -s keepalived && molecule converge -s keepalived
 	$(BIN)/python tools/bench_vip.py --window 300 --kills 5; rc=$$?; molecule destroy -s keepalived; exit $$rc
 
-# The database drill on the db_bookworm scenario.
+# The database drills on the db_bookworm scenario, in its verify's order:
+# point-in-time restore, hard kill and failback, partition, WAL bound.
+DB_DRILLS := backup_drill db_drill partition_drill slot_drill
 bench-db: venv collection-link images lab-secrets
 	molecule create -s db_bookworm && molecule converge -s db_bookworm
-	$(BIN)/python tools/db_drill.py -i molecule/db_bookworm/inventory --record; rc=$$?; molecule destroy -s db_bookworm; exit $$rc
+	rc=0; for drill in $(DB_DRILLS); do \
+	  $(BIN)/python tools/$$drill.py -i molecule/db_bookworm/inventory --record || rc=1; \
+	done; molecule destroy -s db_bookworm; exit $$rc
 
 # The storage kill and freeze drills on the storage scenario.
 bench-storage: venv collection-link images lab-secrets
