@@ -48,6 +48,7 @@ from db_drill import (  # noqa: E402
     docker,
     insert_tagged_rows,
     load_lab,
+    multimaster_engine,
     node_sql,
     password,
     run_playbook,
@@ -97,11 +98,6 @@ def _end_sessions(node):
     node_sql(node, f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{DB_USER}'", check=False)
 
 
-def _engine(node):
-    rows = node_sql(node, "SELECT count(*) FROM pg_extension WHERE extname = 'pglogical'", check=False)
-    return "pglogical" if rows and rows[0][0] != "0" else "native"
-
-
 def run_backup_drill(inventory, more=(), secret_file=SECRET, catchup_timeout=300.0):
     """Run the drill once; return (figures, details)."""
     lab = load_lab(inventory, *more)
@@ -112,7 +108,7 @@ def run_backup_drill(inventory, more=(), secret_file=SECRET, catchup_timeout=300
     client = lab["client"]
     secret = password(secret_file)
     inventories = [inventory, *more]
-    engine = _engine(node)
+    engine = multimaster_engine(node)
     tag = f"{TAG_PREFIX}{int(time.time())}"
     before, after = f"{tag}b", f"{tag}a"
     details = {"node": node, "engine": engine}
@@ -177,8 +173,8 @@ def main(argv=None):
     figures, details = run_backup_drill(args.inventory[0], more=args.inventory[1:])
     print(json.dumps({"figures": figures, **details}, indent=2, default=str))
     if args.record:
-        from benchreport import record  # noqa: E402  pylint: disable=import-outside-toplevel
-        record(figures, settings=details["settings"], tier="backup")
+        from benchreport import record, with_variant  # noqa: E402  pylint: disable=import-outside-toplevel
+        record(with_variant(figures, details["engine"]), settings=details["settings"], tier="backup")
 
 
 if __name__ == "__main__":

@@ -74,6 +74,15 @@ def record(figures: dict, settings: dict | None = None, tier: str | None = None)
     return report
 
 
+def with_variant(figures: dict, variant: str) -> dict:
+    """``figures`` and a copy of each under ``variant`` after its tier (db.rows_lost, db.native.rows_lost).
+
+    A benchmark run on two variants (the two multi-master engines) keeps the
+    issue's keys, the last run winning, and each variant's figures beside them.
+    """
+    return figures | {key.replace(".", f".{variant}.", 1): value for key, value in figures.items()}
+
+
 def table(report: dict) -> str:
     """The report's figures as a two-column table for the terminal."""
     rows = []

@@ -259,6 +259,12 @@ def missing_rows(node, tag, acked):
     return set(acked) - have
 
 
+def multimaster_engine(node):
+    """Which multi-master engine a database node runs: pglogical or native (the drills' figures say which)."""
+    rows = node_sql(node, "SELECT count(*) FROM pg_extension WHERE extname = 'pglogical'", check=False)
+    return "pglogical" if rows and rows[0][0] != "0" else "native"
+
+
 def run_drill(inventory, rate=40.0, count=800, kill_after=5.0, limit=60.0, catchup_timeout=300.0, secret_file=SECRET,
               more=()):
     """Run the drill once; return the figures and the details (see the module docstring)."""
@@ -310,7 +316,7 @@ def run_drill(inventory, rate=40.0, count=800, kill_after=5.0, limit=60.0, catch
         "db.failback_stale_reads": failback["stale_reads"],
         "db.failback_s": failback["seconds"],
     }
-    engine = "pglogical" if node_sql(serving_node(lab, serving), "SELECT 1 FROM pg_extension WHERE extname = 'pglogical'") else "native"
+    engine = multimaster_engine(serving_node(lab, serving))
     details = {
         "engine": engine,
         "victim": victim,
@@ -382,8 +388,8 @@ def main(argv=None):
     print(json.dumps({"figures": figures, **{k: v for k, v in details.items() if k != "digests"}}, indent=2))
     if args.record:
         sys.path.insert(0, str(ROOT / "tools"))
-        from benchreport import record  # noqa: E402
-        record(figures, settings=details["settings"] | {"inventory": [str(i) for i in args.inventory]}, tier="db")
+        from benchreport import record, with_variant  # noqa: E402
+        record(with_variant(figures, details["engine"]), settings=details["settings"] | {"inventory": [str(i) for i in args.inventory]}, tier="db")
     return 0 if figures["db.rows_lost"] == 0 and details["identical"] else 1
 
 

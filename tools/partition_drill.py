@@ -44,6 +44,7 @@ from db_drill import (  # noqa: E402
     DrillError,
     docker,
     load_lab,
+    multimaster_engine,
     missing_rows,
     password,
     run_playbook,
@@ -88,7 +89,7 @@ def run_partition_drill(inventory, more=(), rate=20.0, count=400, cut_after=3.0,
     tags = {client: f"cut{stamp}{index}" for index, client in enumerate(clients)}
     # the first client loses the first node, the second client the second one
     lost_node = {clients[0]: nodes[0], clients[1]: nodes[1]}
-    details = {"cut": {client: node for client, node in lost_node.items()}}
+    details = {"cut": {client: node for client, node in lost_node.items()}, "engine": multimaster_engine(nodes[0])}
     writers = {client: _writer(client, secret, tags[client], count, rate, limit) for client in clients}
     load = os.getloadavg()
     try:
@@ -154,8 +155,8 @@ def main(argv=None):
     figures, details = run_partition_drill(args.inventory[0], more=args.inventory[1:])
     print(json.dumps({"figures": figures, **details}, indent=2, default=str))
     if args.record:
-        from benchreport import record  # noqa: E402  pylint: disable=import-outside-toplevel
-        record(figures, settings=details["settings"], tier="db")
+        from benchreport import record, with_variant  # noqa: E402  pylint: disable=import-outside-toplevel
+        record(with_variant(figures, details["engine"]), settings=details["settings"], tier="db")
 
 
 if __name__ == "__main__":

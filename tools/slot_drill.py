@@ -47,6 +47,7 @@ from db_drill import (  # noqa: E402
     docker,
     insert_tagged_rows,
     load_lab,
+    multimaster_engine,
     password,
     run_playbook,
     table_digest,
@@ -137,7 +138,8 @@ def run_slot_drill(inventory, more=(), factor=3.0, secret_file=Path(ROOT / "buil
     if bound <= 0:
         raise DrillError(f"{writer}: max_slot_wal_keep_size is not bounded")
     tag = f"slot{int(time.time())}"
-    details = {"writer": writer, "victim": victim, "bound_mb": bound, "max_wal_size_mb": max_wal}
+    details = {"writer": writer, "victim": victim, "bound_mb": bound, "max_wal_size_mb": max_wal,
+               "engine": multimaster_engine(writer)}
     figures = {}
     try:
         docker("exec", f"fsha-{victim}", "systemctl", "stop", "postgresql")
@@ -195,8 +197,8 @@ def main(argv=None):
     figures, details = run_slot_drill(args.inventory[0], more=args.inventory[1:], factor=args.factor)
     print(json.dumps({"figures": figures, **details}, indent=2, default=str))
     if args.record:
-        from benchreport import record  # noqa: E402  pylint: disable=import-outside-toplevel
-        record(figures, settings=details["settings"], tier="db")
+        from benchreport import record, with_variant  # noqa: E402  pylint: disable=import-outside-toplevel
+        record(with_variant(figures, details["engine"]), settings=details["settings"], tier="db")
     ok = details["slot_lost"] and details["identical"] and figures["db.reseed_rows_lost"] == 0
     return 0 if ok else 1
 

@@ -15,7 +15,7 @@ ROOT = SCENARIO.parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import db_drill  # noqa: E402
-from benchreport import record  # noqa: E402
+from benchreport import record, with_variant  # noqa: E402
 
 
 def test_hard_kill_of_the_writing_node_loses_no_acknowledged_write():
@@ -23,7 +23,7 @@ def test_hard_kill_of_the_writing_node_loses_no_acknowledged_write():
     figures, details = db_drill.run_drill(SCENARIO / "inventory", more=[SCENARIO / "join" / "hosts.yml"])
     engine = details["engine"]
     # The keys (the last scenario run wins) and the same figures per engine.
-    record(figures | {key.replace("db.", f"db.{engine}.", 1): value for key, value in figures.items()},
+    record(with_variant(figures, engine),
            settings=details["settings"] | {"scenario": SCENARIO.name, "engine": engine}, tier="db")
     print(figures, {k: v for k, v in details.items() if k != "digests"})
     assert figures["db.rows_written"] > 0

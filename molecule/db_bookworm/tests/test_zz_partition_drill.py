@@ -18,13 +18,13 @@ ROOT = SCENARIO.parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import partition_drill  # noqa: E402
-from benchreport import record  # noqa: E402
+from benchreport import record, with_variant  # noqa: E402
 
 
 def test_clients_cut_off_different_nodes_lose_no_acknowledged_write():
     figures, details = partition_drill.run_partition_drill(SCENARIO / "inventory", more=[SCENARIO / "join" / "hosts.yml"])
     print(figures, details)
-    record(figures, settings=details["settings"] | {"scenario": SCENARIO.name}, tier="db")
+    record(with_variant(figures, details["engine"]), settings=details["settings"] | {"scenario": SCENARIO.name}, tier="db")
     assert figures["db.partition_rows_written"] > 0
     # each client wrote on the node it could still reach: two writers at once
     assert details["dual_writers"], details["served_during_cut"]

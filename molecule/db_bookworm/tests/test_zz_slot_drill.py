@@ -17,13 +17,13 @@ ROOT = SCENARIO.parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import slot_drill  # noqa: E402
-from benchreport import record  # noqa: E402
+from benchreport import record, with_variant  # noqa: E402
 
 
 def test_node_past_the_wal_bound_is_re_seeded_with_nothing_lost():
     figures, details = slot_drill.run_slot_drill(SCENARIO / "inventory", more=[SCENARIO / "join" / "hosts.yml"])
     print(figures, details)
-    record(figures, settings=details["settings"] | {"scenario": SCENARIO.name}, tier="db")
+    record(with_variant(figures, details["engine"]), settings=details["settings"] | {"scenario": SCENARIO.name}, tier="db")
     assert details["live_peers_caught_up"], details
     assert details["slot_lost"], details["slots_after"]
     assert figures["db.slot_wal_peak_mb"] > details["bound_mb"], details

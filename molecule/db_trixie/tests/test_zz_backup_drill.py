@@ -1,1 +1,41 @@
-../../db_bookworm/tests/test_zz_backup_drill.py
+"""The point-in-time restore drill, before the fault drills: restore the backup node, alone, then as a member.
+
+tools/backup_drill.py: rows committed before the target are all on the
+restored node and none after it; the restore refuses a node FreeSWITCH has a
+session on; the standalone restore leaves the node's subscriptions disabled;
+the member restore re-seeds it and every node ends identical. Correctness is
+asserted; the times go to build/bench.json, never asserted against a target.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+SCENARIO = Path(__file__).parent.parent
+ROOT = SCENARIO.parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import backup_drill  # noqa: E402
+from benchreport import record, with_variant  # noqa: E402
+
+
+def test_backup_node_restores_to_a_point_in_time_and_rejoins():
+    figures, details = backup_drill.run_backup_drill(SCENARIO / "inventory", more=[SCENARIO / "join" / "hosts.yml"])
+    print(figures, details)
+    record(with_variant(figures, details["engine"]), settings=details["settings"] | {"scenario": SCENARIO.name}, tier="backup")
+    assert details["before_replicated"] and details["after_replicated"], details
+    assert details["archived"], "the backup node's WAL segment never reached the archive"
+    assert details["session_seen"]
+    assert details["live_refused"], details["refusal_output"]
+    assert details["refusal_changed_nothing"]
+    assert details["restore_rc"] == 0, details["restore_output"]
+    assert figures["backup.restore_rows_lost"] == 0
+    assert details["after_rows_restored"] == 0, "the restore went past its target"
+    assert details["in_recovery"] == "f"
+    enabled, total = details["subscriptions_enabled"]
+    assert total > 0 and enabled == 0, details["subscriptions_enabled"]
+    assert details["member_rc"] == 0, details["member_output"]
+    assert details["identical"]
+    enabled, total = details["member_subscriptions_enabled"]
+    assert total > 0 and enabled == total, details["member_subscriptions_enabled"]

@@ -1,1 +1,0 @@
-../../db_bookworm/tests/test_zz_slot_drill.py
