@@ -49,7 +49,8 @@ def changed_tasks(output: str) -> int:
 
 
 def playbook(name: str, log: str) -> tuple[float, str]:
-    return run(str(BIN / "ansible-playbook"), "-i", INVENTORY, "-e", "@build/lab-secrets.yml", name, log=log)
+    return run(str(BIN / "ansible-playbook"), "-i", INVENTORY, "-e", "@build/lab-secrets.yml",
+               "-e", f"freeswitch_ha_report_dir={ROOT / 'build'}", name, log=log)
 
 
 def main() -> int:

@@ -238,8 +238,9 @@ SETTINGS = {
     "freeswitch_ha_calls_command": Setting('fs_cli -x "show channels count"', "farm", "command that prints the "
                                                                                       "box's calls in progress"),
     "freeswitch_ha_restart_service": Setting("freeswitch", "farm", "unit rolling_restart.yml restarts"),
-    "freeswitch_ha_report_dir": Setting("build", "run", "where drill.yml and summary.yml write their reports "
-                                                        "(default: the collection's build/)"),
+    # no default: an installed collection's own directory is no place for reports
+    "freeswitch_ha_report_dir": Setting(NO_DEFAULT, "run", "controller directory drill.yml and summary.yml write "
+                                                           "drill.json and topology.svg to; unset: only printed"),
     # lab only
     "freeswitch_ha_lab_subnet": Setting(REQUIRED, "lab", "lab-only: the lab network (CIDR), also the farm network"),
     "freeswitch_ha_lab_network": Setting("fsha-lab", "lab", "lab-only: name of the lab's Docker network"),
