@@ -1,5 +1,4 @@
-# -*- coding: utf-8 -*-
-# Copyright: telephony.freeswitch_ha contributors
+# Copyright: contributors to telephony.freeswitch_ha
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """FreeSWITCH's module and codec tables (files/freeswitch-modules of the role).
 

@@ -73,3 +73,16 @@ def test_controller_requirements_ship_where_ansible_builder_reads_them():
     # ansible-galaxy matches build_ignore patterns against each path and each of its folders
     assert not [(path, pattern) for path in shipped for pattern in ignored
                 if any(fnmatch.fnmatch(part, pattern) for part in (path, *map(str, Path(path).parents)))]
+
+
+HEADER = ("# Copyright: contributors to telephony.freeswitch_ha\n"
+          "# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)\n")
+
+
+def test_every_shipped_python_file_has_the_license_header():
+    """The header LICENSE's GPL-3.0-or-later asks of each file, the same words everywhere (after a module's shebang)."""
+    files = sorted((ROOT / "plugins").rglob("*.py"))
+    assert files
+    wrong = [str(path.relative_to(ROOT)) for path in files
+             if not path.read_text(encoding="utf-8").removeprefix("#!/usr/bin/python\n").startswith(HEADER)]
+    assert wrong == []
