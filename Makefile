@@ -178,7 +178,21 @@ $(GALAXY_VENV)/.installed: requirements.txt
 	$(GALAXY_VENV)/bin/pip install --quiet $(GALAXY_IMPORTER) $$(grep -E '^ansible==' requirements.txt)
 	touch $@
 
-galaxy: venv $(GALAXY_VENV)/.installed
+# antsibull-docs (its own virtualenv too, with the ansible-core pin: it
+# calls ansible-doc) lints the documentation of the installed tarball:
+# markup, and every reference to a plugin or role of this collection and of
+# the collections it depends on (the ansible package's copies).
+DOCS_VENV := $(CURDIR)/build/docs-venv
+ANTSIBULL_DOCS := antsibull-docs==2.28.0
+
+$(DOCS_VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/pip install --quiet $(ANTSIBULL_DOCS) $$(grep -E '^ansible-core==' requirements.txt)
+	touch $@
+
+# Then tools/install_check.py installs the tarball into a fresh virtualenv of
+# only what it declares and runs the preflight on the example inventory.
+galaxy: venv $(GALAXY_VENV)/.installed $(DOCS_VENV)/.installed
 	rm -rf build/galaxy
 	ansible-galaxy collection build --force --output-path build/galaxy
 	cd build/galaxy && env -u ANSIBLE_CONFIG -u ANSIBLE_COLLECTIONS_PATH PATH=$(GALAXY_VENV)/bin:/usr/bin:/bin \
@@ -186,3 +200,10 @@ galaxy: venv $(GALAXY_VENV)/.installed
 	  $(GALAXY_VENV)/bin/python -m galaxy_importer.main telephony-freeswitch_ha-*.tar.gz | tee importer.log
 	@if grep -E '^(WARNING|ERROR)' build/galaxy/importer.log; then \
 	  echo "galaxy: the importer warned (build/galaxy/importer.log)" >&2; exit 1; fi
+	env -u ANSIBLE_CONFIG -u ANSIBLE_COLLECTIONS_PATH ansible-galaxy collection install --force --no-deps \
+	  -p build/galaxy/collections build/galaxy/telephony-freeswitch_ha-*.tar.gz
+	env -u ANSIBLE_CONFIG PATH=$(DOCS_VENV)/bin:/usr/bin:/bin \
+	  ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/galaxy/collections:$$($(GALAXY_VENV)/bin/python -c 'import site; print(site.getsitepackages()[0])') \
+	  $(DOCS_VENV)/bin/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \
+	  --disallow-unknown-collection-refs build/galaxy/collections/ansible_collections/telephony/freeswitch_ha
+	$(BIN)/python tools/install_check.py build/galaxy/telephony-freeswitch_ha-*.tar.gz

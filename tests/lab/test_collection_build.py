@@ -27,6 +27,10 @@ def test_build_install_and_use(tmp_path):
         names = tar.getnames()
     assert "galaxy.yml" not in names and "MANIFEST.json" in names
     assert "playbooks/preflight.yml" in names and "plugins/filter/farm_plan.py" in names
+    # the licence galaxy.yml names, and the controller requirements ansible-builder reads
+    assert {"LICENSE", "meta/execution-environment.yml", "meta/ee-requirements.txt"} <= set(names)
+    # a local, decrypted vault of the example inventory never ships
+    assert "inventories/example/group_vars/all/vault.yml" not in names
     leaked = [n for n in names if n.startswith(NOT_SHIPPED) or "__pycache__" in n or n.startswith(".")]
     assert leaked == []
 
