@@ -17,8 +17,11 @@ LAB_INVENTORY ?= inventories/lab
 LAB_SECRETS := build/lab-secrets.yml
 COLLECTION_LINK := build/collections/ansible_collections/telephony/freeswitch_ha
 SCENARIOS := $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
-# Scenarios that install the lab's FreeSWITCH package (make freeswitch-repo).
-FREESWITCH_SCENARIOS := freeswitch site
+# Scenarios that install the lab's FreeSWITCH package (make freeswitch-repo),
+# longest first: make test starts them in that order once the package exists.
+FREESWITCH_SCENARIOS := site freeswitch
+# make test's jobs running at once (tools/test_phases.py).
+TEST_LANES ?= 2
 
 .PHONY: help venv collection-link lint yamllint ansible-lint sanity unit molecule test \
         engine images freeswitch-repo lab lab-up lab-down lab-secrets bench bench-fs-build bench-fs bench-plan bench-lab bench-site bench-edge bench-vip bench-db bench-storage build docs galaxy
@@ -75,12 +78,14 @@ molecule: venv collection-link images lab-secrets freeswitch-repo
 	  echo "=== molecule scenario $$s passed in $$(( $$(date +%s) - start )) s"; \
 	done
 
-# lint, sanity, unit and the scenarios without FreeSWITCH run while the
-# FreeSWITCH package builds (or is reused); then the FreeSWITCH scenarios.
-# Phase times: printed at the end and in build/test-phases.json.
+# The static checks (lint, sanity, unit, galaxy) and every scenario run in
+# TEST_LANES lanes while the FreeSWITCH package builds (or is reused); the
+# FreeSWITCH scenarios start once it exists. Each phase's log is in
+# build/test-logs/; phase times are printed at the end and in
+# build/test-phases.json.
 test: venv collection-link images lab-secrets
 	@if [ -z "$(SCENARIOS)" ]; then echo "test: no Molecule scenarios found" >&2; exit 1; fi
-	$(BIN)/python tools/test_phases.py --scenarios $(SCENARIOS) --freeswitch-scenarios $(FREESWITCH_SCENARIOS)
+	$(BIN)/python tools/test_phases.py --lanes $(TEST_LANES) --scenarios $(SCENARIOS) --freeswitch-scenarios $(FREESWITCH_SCENARIOS)
 
 # Lab secrets are generated once per checkout, never committed.
 $(LAB_SECRETS): | venv

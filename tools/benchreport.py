@@ -8,6 +8,7 @@ never erases another tier's figures.
 from __future__ import annotations
 
 import datetime
+import fcntl
 import json
 import os
 import shutil
@@ -50,8 +51,18 @@ def _commit() -> str | None:
 
 
 def record(figures: dict, settings: dict | None = None, tier: str | None = None) -> dict:
-    """Merge ``figures`` (dotted keys allowed: ``lab.bringup_first_s``) into the report."""
+    """Merge ``figures`` (dotted keys allowed: ``lab.bringup_first_s``) into the report.
+
+    make test runs scenarios in parallel lanes, each recording its figures: the
+    read, merge and replace happen under one lock, so no lane loses another's.
+    """
     REPORT.parent.mkdir(parents=True, exist_ok=True)
+    with open(REPORT.with_suffix(".json.lock"), "w", encoding="ascii") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _merge(figures, settings, tier)
+
+
+def _merge(figures: dict, settings: dict | None, tier: str | None) -> dict:
     try:
         report = json.loads(REPORT.read_text(encoding="utf-8"))
     except (OSError, ValueError):

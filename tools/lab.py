@@ -20,6 +20,7 @@ one-line explanation. The facts behind the flags are in docs/lab.md.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import ipaddress
 import json
@@ -437,7 +438,19 @@ SOURCES = {
 
 
 def build_image(release: str) -> bool:
-    """Build the base image unless a current one exists; True when it was built."""
+    """Build the base image unless a current one exists; True when it was built.
+
+    make test brings scenarios up in parallel lanes: the first to need an image
+    builds it while the others wait for it (one lock, which also keeps two
+    apt-get runs of the debootstrap install apart).
+    """
+    BUILD.mkdir(parents=True, exist_ok=True)
+    with open(BUILD / "lab-image.lock", "w", encoding="ascii") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_image_unlocked(release)
+
+
+def _build_image_unlocked(release: str) -> bool:
     if release not in RELEASES:
         raise LabError(f"unknown release {release!r}: one of {', '.join(RELEASES)}")
     mirror = debian_mirror()

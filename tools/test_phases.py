@@ -1,110 +1,279 @@
 #!/usr/bin/env python3
-"""`make test`, phase by phase, with the FreeSWITCH build beside it (not shipped).
+"""`make test` in lanes, with the FreeSWITCH build beside them (not shipped).
 
-The FreeSWITCH package (tools/freeswitch_build.py) takes 12-15 minutes from
-nothing on 2 cores; only the scenarios that run FreeSWITCH need it. So it is
-started first, in the background (its container has Docker's smallest CPU
-share: it takes what the other phases leave), while lint, sanity, unit and
-the scenarios without FreeSWITCH run; the FreeSWITCH scenarios wait for it.
-At the end (or at the first failure) a table of phase times is printed and
-written to build/test-phases.json.
+The machines have 2 cores, and one phase (a lint, a Molecule scenario) keeps
+about one of them busy: the rest of its time it waits on containers, sleeps
+in retries and drills. So the phases run in ``--lanes`` lanes at once (2 by
+default): the static checks (lint, sanity, unit, galaxy) are one job, each
+scenario another; scenarios whose lab networks overlap (edge and edge_trixie
+use the same addresses) are chained into one job. The FreeSWITCH package
+(tools/freeswitch_build.py, 12-15 minutes from nothing on 2 cores) is built
+or reused in the background from the start; the scenarios that install it
+wait for it and are taken first once it is there (they are the longest).
 
-    tools/test_phases.py --freeswitch-scenarios freeswitch --scenarios db_bookworm edge ... freeswitch
+Each phase writes its output to build/test-logs/<phase>.log; when it ends, its
+result and a digest (each Molecule step and how long its playbook ran, the
+tests' summary and slowest tests) are printed together, so lanes never
+interleave. At the first failure no new job starts, the other running jobs are
+stopped and their scenarios destroyed, and the failed phase's log is printed
+last. The phase table is printed at the end and written to
+build/test-phases.json.
+
+    tools/test_phases.py --scenarios db_bookworm edge ... site --freeswitch-scenarios site freeswitch
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
+import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 BUILD_LOG = BUILD / "freeswitch-build.log"
+LOGS = BUILD / "test-logs"
 REPORT = BUILD / "test-phases.json"
+STATIC = (("lint", "lint"), ("sanity", "sanity"), ("unit", "unit"),
+          # the built tarball through Galaxy's own importer, antsibull-docs and a fresh install
+          ("galaxy", "galaxy"))
+DIGEST = re.compile(r"^INFO\s+\[.*\] Executing$|Playbook run took|^=+ .*(passed|failed|error).* in |"
+                    r"slowest .*durations|^\d+\.\d+s (call|setup|teardown) ")
+FAILED_LOG_LINES = 400
+PRINT = threading.Lock()
 
 
 def say(message: str) -> None:
-    print(f"=== {message}", flush=True)
+    with PRINT:
+        print(f"=== {message}", flush=True)
 
 
-def phase(name: str, cmd: list[str], times: list) -> bool:
-    say(f"{name} ...")
-    started = time.monotonic()
-    rc = subprocess.run(cmd, cwd=ROOT).returncode
-    seconds = time.monotonic() - started
-    times.append({"phase": name, "seconds": round(seconds, 1), "ok": rc == 0})
-    say(f"{name}: {'passed' if rc == 0 else f'FAILED (rc {rc})'} in {seconds:.0f} s")
-    return rc == 0
+@dataclass
+class Phase:
+    name: str
+    cmd: list[str]
+    scenario: str | None = None  # a Molecule scenario, destroyed when its run is stopped
+
+
+@dataclass
+class Job:
+    phases: list[Phase]
+    needs_freeswitch: bool = False
+    name: str = field(init=False)
+
+    def __post_init__(self):
+        self.name = " + ".join(p.name for p in self.phases)
+
+
+def lab_subnet(scenario: str) -> ipaddress.IPv4Network | None:
+    """The scenario's lab network (freeswitch_ha_lab_subnet in its inventory), if it names one."""
+    for path in sorted((ROOT / "molecule" / scenario / "inventory").rglob("*.yml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue
+        if isinstance(data, dict) and data.get("freeswitch_ha_lab_subnet"):
+            return ipaddress.ip_network(str(data["freeswitch_ha_lab_subnet"]), strict=False)
+    return None
+
+
+def plan_jobs(scenarios: list[str], freeswitch: list[str], subnet=lab_subnet) -> list[Job]:
+    """The jobs in the order lanes take them: FreeSWITCH scenarios (once the package exists), checks, the rest.
+
+    Scenarios whose networks overlap become one job, in the order given, so two
+    lanes never bring up the same addresses.
+    """
+    ordered = [s for s in freeswitch if s in scenarios] + [s for s in scenarios if s not in freeswitch]
+    groups: list[list[str]] = []
+    nets: list[list] = []
+    for s in ordered:
+        net = subnet(s)
+        for members, members_nets in zip(groups, nets):
+            if net is not None and any(n is not None and n.overlaps(net) for n in members_nets):
+                members.append(s)
+                members_nets.append(net)
+                break
+        else:
+            groups.append([s])
+            nets.append([net])
+    jobs = [Job([Phase(f"molecule {s}", ["molecule", "test", "-s", s], s) for s in g],
+                needs_freeswitch=any(s in freeswitch for s in g)) for g in groups]
+    checks = Job([Phase(name, ["make", "--no-print-directory", target]) for name, target in STATIC])
+    first_plain = next((i for i, j in enumerate(jobs) if not j.needs_freeswitch), len(jobs))
+    return jobs[:first_plain] + [checks] + jobs[first_plain:]
+
+
+def digest(log: Path) -> str:
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    return "\n".join(line for line in lines if DIGEST.search(line))
+
+
+class Runner:
+    """Runs jobs in lanes; the first failure stops everything else."""
+
+    def __init__(self) -> None:
+        self.times: list = []
+        self.failed: Phase | None = None
+        self.stopping = threading.Event()
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.lock = threading.Lock()
+
+    def run_job(self, job: Job, lane: int) -> None:
+        for phase in job.phases:
+            if self.stopping.is_set():
+                return
+            if not self.run_phase(phase, lane):
+                return
+
+    def run_phase(self, phase: Phase, lane: int) -> bool:
+        LOGS.mkdir(parents=True, exist_ok=True)
+        log = LOGS / (phase.name.replace(" ", "_") + ".log")
+        say(f"{phase.name} ... (lane {lane}, log: {log.relative_to(ROOT)})")
+        started = time.monotonic()
+        with open(log, "w", encoding="utf-8") as out:
+            proc = subprocess.Popen(phase.cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+            with self.lock:
+                self.procs[phase.name] = proc
+            rc = proc.wait()
+            with self.lock:
+                self.procs.pop(phase.name, None)
+        seconds = time.monotonic() - started
+        stopped = self.stopping.is_set() and rc != 0
+        with self.lock:
+            self.times.append({"phase": phase.name, "seconds": round(seconds, 1), "ok": rc == 0,
+                               "lane": lane, **({"stopped": True} if stopped else {})})
+            first_failure = rc != 0 and not stopped and self.failed is None
+            if first_failure:
+                self.failed = phase
+        result = "passed" if rc == 0 else "stopped" if stopped else f"FAILED (rc {rc})"
+        text = digest(log)
+        with PRINT:
+            print(f"=== {phase.name}: {result} in {seconds:.0f} s (lane {lane})", flush=True)
+            if text:
+                print(text, flush=True)
+        if first_failure:
+            self.stop_others(phase)
+        return rc == 0
+
+    def stop_others(self, failed: Phase) -> None:
+        self.stopping.set()
+        with self.lock:
+            running = dict(self.procs)
+        for name, proc in running.items():
+            if name != failed.name:
+                say(f"stopping {name} (after the failure of {failed.name})")
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
 
 
 def table(times: list, total: float) -> str:
-    rows = ["| phase | seconds | result |", "| --- | ---: | --- |"]
-    rows += [f"| {t['phase']} | {t['seconds']:.0f} | {'ok' if t['ok'] else 'FAILED'} |" for t in times]
-    rows.append(f"| total (wall clock) | {total:.0f} | |")
+    rows = ["| phase | lane | seconds | result |", "| --- | ---: | ---: | --- |"]
+    for t in times:
+        result = "ok" if t["ok"] else "stopped" if t.get("stopped") else "FAILED"
+        rows.append(f"| {t['phase']} | {t.get('lane', '')} | {t['seconds']:.0f} | {result} |")
+    rows.append(f"| total (wall clock) | | {total:.0f} | |")
     return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenarios", nargs="+", required=True, help="every Molecule scenario to run")
-    ap.add_argument("--freeswitch-scenarios", nargs="*", default=[], help="those that install FreeSWITCH")
+    ap.add_argument("--freeswitch-scenarios", nargs="*", default=[],
+                    help="those that install FreeSWITCH, longest first")
+    ap.add_argument("--lanes", type=int, default=2, help="jobs running at once (default 2)")
     args = ap.parse_args(argv)
     unknown = sorted(set(args.freeswitch_scenarios) - set(args.scenarios))
     if unknown:
         print(f"test: --freeswitch-scenarios {' '.join(unknown)}: no such scenario", file=sys.stderr)
         return 2
+    if args.lanes < 1:
+        print(f"test: --lanes {args.lanes}: at least 1", file=sys.stderr)
+        return 2
     python = str(ROOT / ".venv" / "bin" / "python")
     started = time.monotonic()
-    times: list = []
     BUILD.mkdir(exist_ok=True)
+    jobs = plan_jobs(args.scenarios, args.freeswitch_scenarios)
+    say(f"{len(jobs)} jobs in {args.lanes} lanes: " + "; ".join(j.name for j in jobs))
     say(f"FreeSWITCH package: building or reusing it in the background (log: {BUILD_LOG.relative_to(ROOT)})")
     with open(BUILD_LOG, "w", encoding="utf-8") as log:
         builder = subprocess.Popen([python, "tools/freeswitch_build.py", "--record"], cwd=ROOT, stdout=log,
                                    stderr=subprocess.STDOUT)
-    build_started = time.monotonic()
-    ok = True
+    runner = Runner()
+    threads: dict[int, threading.Thread] = {}
+    pending = list(jobs)
+    build_rc = None
     try:
-        steps = [("lint", ["make", "--no-print-directory", "lint"]),
-                 ("sanity", ["make", "--no-print-directory", "sanity"]),
-                 ("unit", ["make", "--no-print-directory", "unit"]),
-                 # the built tarball through Galaxy's own importer and its ansible-lint
-                 ("galaxy", ["make", "--no-print-directory", "galaxy"])]
-        steps += [(f"molecule {s}", ["molecule", "test", "-s", s])
-                  for s in args.scenarios if s not in args.freeswitch_scenarios]
-        for name, cmd in steps:
-            if not phase(name, cmd, times):
-                ok = False
+        while True:
+            if build_rc is None and builder.poll() is not None:
+                build_rc = builder.returncode
+                with runner.lock:
+                    runner.times.append({"phase": "FreeSWITCH package (background, from the start)",
+                                         "seconds": round(time.monotonic() - started, 1), "ok": build_rc == 0})
+                say(f"FreeSWITCH package: {'ready' if build_rc == 0 else f'FAILED (rc {build_rc})'} after "
+                    f"{time.monotonic() - started:.0f} s")
+                with PRINT:
+                    tail = BUILD_LOG.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
+                    print("\n".join(tail), flush=True)
+                if build_rc != 0 and any(j.needs_freeswitch for j in pending):
+                    runner.stopping.set()
+                    if runner.failed is None:
+                        runner.failed = Phase("FreeSWITCH package", [])
+            for lane in [n for n, t in threads.items() if not t.is_alive()]:
+                del threads[lane]
+            if not runner.stopping.is_set():
+                for lane in range(1, args.lanes + 1):
+                    if lane in threads:
+                        continue
+                    job = next((j for j in pending if not j.needs_freeswitch or build_rc == 0), None)
+                    if job is None:
+                        break
+                    pending.remove(job)
+                    threads[lane] = threading.Thread(target=runner.run_job, args=(job, lane), daemon=True)
+                    threads[lane].start()
+            done = not threads and (runner.stopping.is_set() or not pending)
+            if done:
                 break
-        if ok and args.freeswitch_scenarios:
-            say("waiting for the FreeSWITCH package ...")
-            waited = time.monotonic()
-            rc = builder.wait()
-            times.append({"phase": "FreeSWITCH package (background, from the start)",
-                          "seconds": round(time.monotonic() - build_started, 1), "ok": rc == 0})
-            times.append({"phase": "  of which waited for", "seconds": round(time.monotonic() - waited, 1),
-                          "ok": rc == 0})
-            tail = BUILD_LOG.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
-            print("\n".join(tail), flush=True)
-            ok = rc == 0
-            for s in args.freeswitch_scenarios if ok else []:
-                if not phase(f"molecule {s}", ["molecule", "test", "-s", s], times):
-                    ok = False
-                    break
+            time.sleep(1)
     finally:
         if builder.poll() is None:
             builder.terminate()
             builder.wait()
             subprocess.run([python, "tools/lab.py", "down", "-i", "tools/freeswitch_build/inventory"], cwd=ROOT,
                            check=False, capture_output=True)
+        # a scenario stopped halfway keeps its containers: remove them
+        for t in runner.times:
+            if t.get("stopped") and t["phase"].startswith("molecule "):
+                scenario = t["phase"].split(" ", 1)[1]
+                say(f"destroying the stopped scenario {scenario}")
+                subprocess.run(["molecule", "destroy", "-s", scenario], cwd=ROOT, check=False,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     total = time.monotonic() - started
-    REPORT.write_text(json.dumps({"phases": times, "total_s": round(total, 1), "ok": ok,
-                                  "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, indent=2) + "\n", encoding="utf-8")
-    print(table(times, total), flush=True)
+    ok = runner.failed is None and not pending
+    REPORT.write_text(json.dumps({"phases": runner.times, "lanes": args.lanes, "total_s": round(total, 1),
+                                  "ok": ok, "when": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, indent=2) + "\n",
+                      encoding="utf-8")
+    print(table(runner.times, total), flush=True)
+    if runner.failed is not None and runner.failed.cmd:
+        log = LOGS / (runner.failed.name.replace(" ", "_") + ".log")
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        say(f"{runner.failed.name} failed; the last {min(len(lines), FAILED_LOG_LINES)} lines of "
+            f"{log.relative_to(ROOT)}:")
+        print("\n".join(lines[-FAILED_LOG_LINES:]), flush=True)
+    elif runner.failed is not None:
+        say(f"the FreeSWITCH package failed; the FreeSWITCH scenarios did not run (log: {BUILD_LOG.relative_to(ROOT)})")
     return 0 if ok else 1
 
 

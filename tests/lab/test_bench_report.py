@@ -28,3 +28,17 @@ def test_two_engines_keep_their_own_figures(tmp_path, monkeypatch):
 def test_only_the_tier_is_split():
     assert benchreport.with_variant({"backup.restore_s": 5}, "native") == {"backup.restore_s": 5,
                                                                            "backup.native.restore_s": 5}
+
+
+def test_concurrent_records_keep_every_figure(tmp_path, monkeypatch):
+    """make test's lanes record at the same time: no figure may be lost."""
+    import threading
+
+    monkeypatch.setattr(benchreport, "REPORT", tmp_path / "bench.json")
+    threads = [threading.Thread(target=benchreport.record, args=({f"lane.figure_{n}": n},)) for n in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    lane = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))["lane"]
+    assert lane == {f"figure_{n}": n for n in range(12)}
