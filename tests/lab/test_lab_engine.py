@@ -167,11 +167,12 @@ def test_only_freeswitch_hosts_mount_the_lab_freeswitch_repository():
             assert command[command.index(mount) - 1] == "-v"
 
 
-def test_the_builder_inventory_asks_for_the_smallest_cpu_share():
+def test_the_builder_inventory_asks_for_the_default_cpu_share():
+    # make test's two lanes leave the minimum share (2) too little CPU to finish the build in time
     plan = lab.plan_lab(lab.read_inventory(str(ROOT / "tools" / "freeswitch_build" / "inventory")))
     [builder] = plan.hosts
     command = lab.container_command(plan, builder, rt_group_sched=False)
-    assert command[command.index("--cpu-shares") + 1] == "2"
+    assert command[command.index("--cpu-shares") + 1] == "1024"
     lab_plan = lab.plan_lab(lab.read_inventory(str(ROOT / "inventories" / "lab")))
     assert "--cpu-shares" not in lab.container_command(lab_plan, lab_plan.hosts[0], rt_group_sched=False)
 
