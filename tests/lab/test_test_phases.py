@@ -26,14 +26,14 @@ def names(jobs):
 
 def test_freeswitch_scenarios_first_then_the_checks_then_the_rest():
     jobs = test_phases.plan_jobs(["db", "edge", "fs", "site"], ["site", "fs"], subnet=subnet)
-    assert names(jobs) == ["molecule site", "molecule fs", "lint + sanity + unit + galaxy", "molecule db",
+    assert names(jobs) == ["molecule site", "molecule fs", "lint + sanity + unit", "molecule db",
                            "molecule edge"]
     assert [j.needs_freeswitch for j in jobs] == [True, True, False, False, False]
 
 
 def test_scenarios_on_overlapping_networks_are_one_job_in_the_given_order():
     jobs = test_phases.plan_jobs(["edge", "db", "edge13"], [], subnet=subnet)
-    assert names(jobs) == ["lint + sanity + unit + galaxy", "molecule edge + molecule edge13", "molecule db"]
+    assert names(jobs) == ["lint + sanity + unit", "molecule edge + molecule edge13", "molecule db"]
     # a FreeSWITCH scenario chained with another makes the whole job wait for the package
     jobs = test_phases.plan_jobs(["db", "site", "wide"], ["site"], subnet=subnet)
     assert names(jobs)[0] == "molecule site + molecule wide" and jobs[0].needs_freeswitch
