@@ -78,9 +78,9 @@ molecule: venv collection-link images lab-secrets freeswitch-repo
 	  echo "=== molecule scenario $$s passed in $$(( $$(date +%s) - start )) s"; \
 	done
 
-# The static checks (lint, sanity, unit, galaxy) and every scenario run in
-# TEST_LANES lanes while the FreeSWITCH package builds (or is reused); the
-# FreeSWITCH scenarios start once it exists. Each phase's log is in
+# galaxy first and alone, then the static checks (lint, sanity, unit) and
+# every scenario in TEST_LANES lanes while the FreeSWITCH package builds (or is
+# reused); the FreeSWITCH scenarios start once it exists. Each phase's log is in
 # build/test-logs/; phase times are printed at the end and in
 # build/test-phases.json.
 test: venv collection-link images lab-secrets

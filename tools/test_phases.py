@@ -4,19 +4,19 @@
 The machines have 2 cores, and one phase (a lint, a Molecule scenario) keeps
 about one of them busy: the rest of its time it waits on containers, sleeps
 in retries and drills. So the phases run in ``--lanes`` lanes at once (2 by
-default): the static checks (lint, sanity, unit, galaxy) are one job, each
-scenario another (galaxy runs first, alone); scenarios whose lab networks overlap (edge and edge_trixie
-use the same addresses) are chained into one job. The FreeSWITCH package
-(tools/freeswitch_build.py, 12-15 minutes from nothing on 2 cores) is built
-or reused in the background from the start; the scenarios that install it
-wait for it and are taken first once it is there (they are the longest).
+default): galaxy first and alone, then the static checks (lint, sanity, unit)
+as one job and each scenario as another; scenarios whose lab networks overlap
+(edge and edge_trixie use the same addresses) are chained into one job. The
+FreeSWITCH package (tools/freeswitch_build.py, 12-15 minutes from nothing on 2
+cores) is built or reused in the background from then on; the scenarios that
+install it wait for it and are taken first once it is there (the longest).
 
 Each phase writes its output to build/test-logs/<phase>.log; when it ends, its
 result and a digest (each Molecule step and how long its playbook ran, the
 tests' summary and slowest tests) are printed together, so lanes never
 interleave. At the first failure no new job starts, the other running jobs are
-stopped and their scenarios destroyed, and the failed phase's log is printed
-last. The phase table is printed at the end and written to
+stopped and their scenarios destroyed (a failed FreeSWITCH build stops them
+the same way), and the failed phase's log is printed last. The phase table is printed at the end and written to
 build/test-phases.json.
 
     tools/test_phases.py --scenarios db_bookworm edge ... site --freeswitch-scenarios site freeswitch
@@ -115,6 +115,10 @@ def plan_jobs(scenarios: list[str], freeswitch: list[str], subnet=lab_subnet) ->
     return jobs[:first_plain] + [checks] + jobs[first_plain:]
 
 
+def log_of(name: str) -> Path:
+    return LOGS / (name.replace(" ", "_") + ".log")
+
+
 def digest(log: Path) -> str:
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
     return "\n".join(line for line in lines if DIGEST.search(line))
@@ -126,6 +130,7 @@ class Runner:
     def __init__(self) -> None:
         self.times: list = []
         self.failed: Phase | None = None
+        self.stopped: list[Phase] = []  # stopped halfway by another phase's failure
         self.stopping = threading.Event()
         self.procs: dict[str, subprocess.Popen] = {}
         self.lock = threading.Lock()
@@ -139,7 +144,7 @@ class Runner:
 
     def run_phase(self, phase: Phase, lane: int) -> bool:
         LOGS.mkdir(parents=True, exist_ok=True)
-        log = LOGS / (phase.name.replace(" ", "_") + ".log")
+        log = log_of(phase.name)
         say(f"{phase.name} ... (lane {lane}, log: {log.relative_to(ROOT)})")
         started = time.monotonic()
         with open(log, "w", encoding="utf-8") as out:
@@ -155,22 +160,25 @@ class Runner:
         with self.lock:
             self.times.append({"phase": phase.name, "seconds": round(seconds, 1), "ok": rc == 0,
                                "lane": lane, **({"stopped": True} if stopped else {})})
-            first_failure = rc != 0 and not stopped and self.failed is None
-            if first_failure:
-                self.failed = phase
+            if stopped:
+                self.stopped.append(phase)
         result = "passed" if rc == 0 else "stopped" if stopped else f"FAILED (rc {rc})"
         text = digest(log)
         with PRINT:
             print(f"=== {phase.name}: {result} in {seconds:.0f} s (lane {lane})", flush=True)
             if text:
                 print(text, flush=True)
-        if first_failure:
-            self.stop_others(phase)
+        if rc != 0 and not stopped:
+            self.fail(phase)
         return rc == 0
 
-    def stop_others(self, failed: Phase) -> None:
-        self.stopping.set()
+    def fail(self, failed: Phase) -> None:
+        """Note the first failure, start nothing more and stop every other running phase."""
         with self.lock:
+            if self.failed is not None:
+                return
+            self.failed = failed
+            self.stopping.set()
             running = dict(self.procs)
         for name, proc in running.items():
             if name != failed.name:
@@ -188,6 +196,60 @@ def table(times: list, total: float) -> str:
         rows.append(f"| {t['phase']} | {t.get('lane', '')} | {t['seconds']:.0f} | {result} |")
     rows.append(f"| total (wall clock) | | {total:.0f} | |")
     return "\n".join(rows)
+
+
+def run_lanes(runner: Runner, pending: list[Job], lanes: int, python: str) -> None:
+    """Build the FreeSWITCH package in the background and run ``pending`` in ``lanes`` lanes."""
+    say(f"FreeSWITCH package: building or reusing it in the background (log: {BUILD_LOG.relative_to(ROOT)})")
+    with open(BUILD_LOG, "w", encoding="utf-8") as log:
+        builder = subprocess.Popen([python, "tools/freeswitch_build.py", "--record"], cwd=ROOT, stdout=log,
+                                   stderr=subprocess.STDOUT)
+    build_started = time.monotonic()
+    threads: dict[int, threading.Thread] = {}
+    build_rc = None
+    try:
+        while True:
+            if build_rc is None and builder.poll() is not None:
+                build_rc = builder.returncode
+                seconds = time.monotonic() - build_started
+                with runner.lock:
+                    runner.times.append({"phase": "FreeSWITCH package (background, beside the lanes)",
+                                         "seconds": round(seconds, 1), "ok": build_rc == 0})
+                say(f"FreeSWITCH package: {'ready' if build_rc == 0 else f'FAILED (rc {build_rc})'} after "
+                    f"{seconds:.0f} s")
+                with PRINT:
+                    tail = BUILD_LOG.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
+                    print("\n".join(tail), flush=True)
+                if build_rc != 0 and any(j.needs_freeswitch for j in pending):
+                    runner.fail(Phase("FreeSWITCH package", []))
+            for lane in [n for n, t in threads.items() if not t.is_alive()]:
+                del threads[lane]
+            if not runner.stopping.is_set():
+                for lane in range(1, lanes + 1):
+                    if lane in threads:
+                        continue
+                    job = next((j for j in pending if not j.needs_freeswitch or build_rc == 0), None)
+                    if job is None:
+                        break
+                    pending.remove(job)
+                    threads[lane] = threading.Thread(target=runner.run_job, args=(job, lane), daemon=True)
+                    threads[lane].start()
+            done = not threads and (runner.stopping.is_set() or not pending)
+            if done:
+                break
+            time.sleep(1)
+    finally:
+        if builder.poll() is None:
+            builder.terminate()
+            builder.wait()
+            subprocess.run([python, "tools/lab.py", "down", "-i", "tools/freeswitch_build/inventory"], cwd=ROOT,
+                           check=False, capture_output=True)
+        # a scenario stopped halfway keeps its containers: remove them
+        for phase in runner.stopped:
+            if phase.scenario:
+                say(f"destroying the stopped scenario {phase.scenario}")
+                subprocess.run(["molecule", "destroy", "-s", phase.scenario], cwd=ROOT, check=False,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,66 +272,12 @@ def main(argv: list[str] | None = None) -> int:
     jobs = plan_jobs(args.scenarios, args.freeswitch_scenarios)
     say(f"{len(jobs)} jobs in {args.lanes} lanes: " + "; ".join(j.name for j in jobs))
     runner = Runner()
+    pending = list(jobs)
     for name, target in ALONE:
         if not runner.run_phase(Phase(name, ["make", "--no-print-directory", target]), 1):
             break
-    if runner.failed is not None:
-        print(table(runner.times, time.monotonic() - started), flush=True)
-        log = LOGS / (runner.failed.name.replace(" ", "_") + ".log")
-        print("\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-FAILED_LOG_LINES:]))
-        return 1
-    say(f"FreeSWITCH package: building or reusing it in the background (log: {BUILD_LOG.relative_to(ROOT)})")
-    with open(BUILD_LOG, "w", encoding="utf-8") as log:
-        builder = subprocess.Popen([python, "tools/freeswitch_build.py", "--record"], cwd=ROOT, stdout=log,
-                                   stderr=subprocess.STDOUT)
-    threads: dict[int, threading.Thread] = {}
-    pending = list(jobs)
-    build_rc = None
-    try:
-        while True:
-            if build_rc is None and builder.poll() is not None:
-                build_rc = builder.returncode
-                with runner.lock:
-                    runner.times.append({"phase": "FreeSWITCH package (background, from the start)",
-                                         "seconds": round(time.monotonic() - started, 1), "ok": build_rc == 0})
-                say(f"FreeSWITCH package: {'ready' if build_rc == 0 else f'FAILED (rc {build_rc})'} after "
-                    f"{time.monotonic() - started:.0f} s")
-                with PRINT:
-                    tail = BUILD_LOG.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
-                    print("\n".join(tail), flush=True)
-                if build_rc != 0 and any(j.needs_freeswitch for j in pending):
-                    runner.stopping.set()
-                    if runner.failed is None:
-                        runner.failed = Phase("FreeSWITCH package", [])
-            for lane in [n for n, t in threads.items() if not t.is_alive()]:
-                del threads[lane]
-            if not runner.stopping.is_set():
-                for lane in range(1, args.lanes + 1):
-                    if lane in threads:
-                        continue
-                    job = next((j for j in pending if not j.needs_freeswitch or build_rc == 0), None)
-                    if job is None:
-                        break
-                    pending.remove(job)
-                    threads[lane] = threading.Thread(target=runner.run_job, args=(job, lane), daemon=True)
-                    threads[lane].start()
-            done = not threads and (runner.stopping.is_set() or not pending)
-            if done:
-                break
-            time.sleep(1)
-    finally:
-        if builder.poll() is None:
-            builder.terminate()
-            builder.wait()
-            subprocess.run([python, "tools/lab.py", "down", "-i", "tools/freeswitch_build/inventory"], cwd=ROOT,
-                           check=False, capture_output=True)
-        # a scenario stopped halfway keeps its containers: remove them
-        for t in runner.times:
-            if t.get("stopped") and t["phase"].startswith("molecule "):
-                scenario = t["phase"].split(" ", 1)[1]
-                say(f"destroying the stopped scenario {scenario}")
-                subprocess.run(["molecule", "destroy", "-s", scenario], cwd=ROOT, check=False,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    if runner.failed is None:
+        run_lanes(runner, pending, args.lanes, python)
     total = time.monotonic() - started
     ok = runner.failed is None and not pending
     REPORT.write_text(json.dumps({"phases": runner.times, "lanes": args.lanes, "total_s": round(total, 1),
@@ -277,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
                       encoding="utf-8")
     print(table(runner.times, total), flush=True)
     if runner.failed is not None and runner.failed.cmd:
-        log = LOGS / (runner.failed.name.replace(" ", "_") + ".log")
+        log = log_of(runner.failed.name)
         lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
         say(f"{runner.failed.name} failed; the last {min(len(lines), FAILED_LOG_LINES)} lines of "
             f"{log.relative_to(ROOT)}:")
