@@ -17,7 +17,7 @@ first acknowledged write served by another node), ``db.rows_written``
 afterwards on any node). Then the node is started again (systemd starts
 PostgreSQL), and ``db.catchup_s`` is the time until every node holds every
 acknowledged row and identical FreeSWITCH tables (row counts and checksums).
-The molecule scenarios db_bookworm and db_trixie run it in their verify step.
+db_bookworm's verify step runs it; make bench-db runs it on db_bookworm and db_trixie.
 """
 
 from __future__ import annotations

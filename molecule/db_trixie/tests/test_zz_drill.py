@@ -1,1 +1,0 @@
-../../db_bookworm/tests/test_zz_drill.py
