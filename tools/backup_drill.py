@@ -164,6 +164,29 @@ def run_backup_drill(inventory, more=(), secret_file=SECRET, catchup_timeout=300
     return figures, details
 
 
+def failures(figures: dict, details: dict) -> list[str]:
+    """What went wrong in a restore drill, one line each (empty: it passed); its test and main() both use it."""
+    enabled, total = details["subscriptions_enabled"]
+    member_enabled, member_total = details["member_subscriptions_enabled"]
+    checks = [
+        (details["before_replicated"] and details["after_replicated"], "the marker rows never replicated"),
+        (details["archived"], "the backup node's WAL segment never reached the archive"),
+        (details["session_seen"], "no FreeSWITCH session was seen on the node before the refusal"),
+        (details["live_refused"], f"the restore of a node in use was not refused: {details['refusal_output']}"),
+        (details["refusal_changed_nothing"], "the refused restore changed something"),
+        (details["restore_rc"] == 0, f"the standalone restore failed: {details['restore_output']}"),
+        (figures["backup.restore_rows_lost"] == 0, f"{figures['backup.restore_rows_lost']} rows before the target lost"),
+        (details["after_rows_restored"] == 0, "the restore went past its target"),
+        (details["in_recovery"] == "f", "the restored node is still in recovery"),
+        (total > 0 and enabled == 0, f"standalone restore: {enabled} of {total} subscriptions enabled"),
+        (details["member_rc"] == 0, f"the member restore failed: {details['member_output']}"),
+        (details["identical"], "the nodes' tables differ after the member restore"),
+        (member_total > 0 and member_enabled == member_total,
+         f"member restore: {member_enabled} of {member_total} subscriptions enabled"),
+    ]
+    return [message for ok, message in checks if not ok]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-i", "--inventory", required=True, action="append",
@@ -175,7 +198,11 @@ def main(argv=None):
     if args.record:
         from benchreport import record, with_variant  # noqa: E402  pylint: disable=import-outside-toplevel
         record(with_variant(figures, details["engine"]), settings=details["settings"], tier="backup")
+    problems = failures(figures, details)
+    for problem in problems:
+        print(f"backup drill: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

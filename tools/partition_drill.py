@@ -146,6 +146,19 @@ def run_partition_drill(inventory, more=(), rate=20.0, count=400, cut_after=3.0,
     return figures, details
 
 
+def failures(figures: dict, details: dict) -> list[str]:
+    """What went wrong in a partition drill, one line each (empty: it passed); its test and main() both use it."""
+    checks = [
+        (figures["db.partition_rows_written"] > 0, "no row was acknowledged"),
+        # each client wrote on the node it could still reach: two writers at once
+        (details["dual_writers"], f"not two writers during the cut: {details['served_during_cut']}"),
+        (details["identical"], "the nodes' tables differ after the heal"),
+        (figures["db.partition_rows_lost"] == 0, f"{figures['db.partition_rows_lost']} acknowledged rows lost"),
+        (details["failback_rc"] == 0, f"db_failback.yml failed: {details['failback_output']}"),
+    ]
+    return [message for ok, message in checks if not ok]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-i", "--inventory", required=True, action="append",
@@ -157,7 +170,11 @@ def main(argv=None):
     if args.record:
         from benchreport import record, with_variant  # noqa: E402  pylint: disable=import-outside-toplevel
         record(with_variant(figures, details["engine"]), settings=details["settings"], tier="db")
+    problems = failures(figures, details)
+    for problem in problems:
+        print(f"partition drill: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -187,6 +187,27 @@ def run_slot_drill(inventory, more=(), factor=3.0, secret_file=Path(ROOT / "buil
     return figures, details
 
 
+def failures(figures: dict, details: dict) -> list[str]:
+    """What went wrong in a WAL-bound drill, one line each (empty: it passed); its test and main() both use it."""
+    lost_at_end = [slot for slot, (status, _) in details["slots_end"].items() if status == "lost"]
+    checks = [
+        (details["live_peers_caught_up"], "the live peers did not catch up"),
+        (details["slot_lost"], f"the stopped node's slot was not invalidated: {details['slots_after']}"),
+        (figures["db.slot_wal_peak_mb"] > details["bound_mb"],
+         f"retained WAL peaked at {figures['db.slot_wal_peak_mb']} MB, not past the {details['bound_mb']} MB bound"),
+        (figures["db.slot_wal_retained_mb"] <= details["bound_mb"] + details["max_wal_size_mb"],
+         f"{figures['db.slot_wal_retained_mb']} MB of WAL retained, over the bound plus max_wal_size"),
+        (details["node_back"], "the stopped node did not come back"),
+        (details["writer_refused"], f"db_reseed.yml did not refuse the writer: {details['refusal_output']}"),
+        (details["refusal_changed_nothing"], "the refused re-seed changed something"),
+        (details["reseed_rc"] == 0, f"the re-seed failed: {details['reseed_output']}"),
+        (details["identical"], "the nodes' tables differ after the re-seed"),
+        (figures["db.reseed_rows_lost"] == 0, f"{figures['db.reseed_rows_lost']} rows lost by the re-seed"),
+        (not lost_at_end, f"slots still lost at the end: {lost_at_end}"),
+    ]
+    return [message for ok, message in checks if not ok]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-i", "--inventory", required=True, action="append",
@@ -199,8 +220,10 @@ def main(argv=None):
     if args.record:
         from benchreport import record, with_variant  # noqa: E402  pylint: disable=import-outside-toplevel
         record(with_variant(figures, details["engine"]), settings=details["settings"], tier="db")
-    ok = details["slot_lost"] and details["identical"] and figures["db.reseed_rows_lost"] == 0
-    return 0 if ok else 1
+    problems = failures(figures, details)
+    for problem in problems:
+        print(f"WAL-bound drill: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
