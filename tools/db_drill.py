@@ -403,24 +403,50 @@ def failures(figures: dict, details: dict) -> list[str]:
     return [message for ok, message in checks if not ok]
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def drill_cli(argv, doc: str, label: str, run, failures, tier: str = "db", options=()) -> int:
+    """The command line of every database drill tool: run it, print its figures, record them, exit 1 on a failure.
+
+    ``run(inventory, more=..., **options)`` returns (figures, details);
+    ``options`` are (flag, type, default, help) tuples passed to it by name.
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("-i", "--inventory", required=True, action="append",
                         help="inventory directory or hosts.yml; repeat to merge sources (e.g. a scenario's join/hosts.yml)")
-    parser.add_argument("--rate", type=float, default=40.0)
-    parser.add_argument("--count", type=int, default=800)
+    for flag, kind, default, text in options:
+        parser.add_argument(flag, type=kind, default=default, help=text)
     parser.add_argument("--record", action="store_true", help="write the figures to build/bench.json")
     args = parser.parse_args(argv)
-    figures, details = run_drill(args.inventory[0], rate=args.rate, count=args.count, more=args.inventory[1:])
-    print(json.dumps({"figures": figures, **{k: v for k, v in details.items() if k != "digests"}}, indent=2))
+    extra = {flag.lstrip("-").replace("-", "_"): getattr(args, flag.lstrip("-").replace("-", "_"))
+             for flag, *_ in options}
+    figures, details = run(args.inventory[0], more=args.inventory[1:], **extra)
+    print(json.dumps({"figures": figures, **{k: v for k, v in details.items() if k != "digests"}}, indent=2,
+                     default=str))
     if args.record:
-        sys.path.insert(0, str(ROOT / "tools"))
-        from benchreport import record, with_variant  # noqa: E402
-        record(with_variant(figures, details["engine"]), settings=details["settings"] | {"inventory": [str(i) for i in args.inventory]}, tier="db")
+        record_drill(figures, details, tier, inventory=[str(i) for i in args.inventory])
     problems = failures(figures, details)
     for problem in problems:
-        print(f"hard-kill drill: {problem}", file=sys.stderr)
+        print(f"{label}: {problem}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def record_drill(figures: dict, details: dict, tier: str, **settings) -> None:
+    """Write a drill's figures to build/bench.json: the issue's keys and the same figures under the engine."""
+    from benchreport import record, with_variant  # noqa: E402  pylint: disable=import-outside-toplevel
+    engine = details["engine"]
+    record(with_variant(figures, engine), settings=details["settings"] | {"engine": engine} | settings, tier=tier)
+
+
+def scenario_drill(scenario: Path, run, failures, tier: str = "db") -> list[str]:
+    """A db scenario's verify test of one drill: run it on the scenario and its joined node, record, return failures."""
+    figures, details = run(scenario / "inventory", more=[scenario / "join" / "hosts.yml"])
+    print(figures, {k: v for k, v in details.items() if k != "digests"})
+    record_drill(figures, details, tier, scenario=scenario.name)
+    return failures(figures, details)
+
+
+def main(argv=None):
+    return drill_cli(argv, __doc__, "hard-kill drill", run_drill, failures,
+                     options=(("--rate", float, 40.0, "rows a second"), ("--count", int, 800, "rows in all")))
 
 
 if __name__ == "__main__":

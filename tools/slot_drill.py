@@ -30,8 +30,6 @@ happens.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 import time
@@ -42,6 +40,7 @@ ROOT = TOOLS.parent
 sys.path.insert(0, str(TOOLS))
 
 from db_drill import (  # noqa: E402
+    drill_cli,
     DrillError,
     count_tagged_rows,
     docker,
@@ -209,21 +208,8 @@ def failures(figures: dict, details: dict) -> list[str]:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-i", "--inventory", required=True, action="append",
-                        help="inventory directory or hosts.yml; repeat to merge sources (e.g. a scenario's join/hosts.yml)")
-    parser.add_argument("--factor", type=float, default=3.0, help="WAL written while the node is down, in bounds")
-    parser.add_argument("--record", action="store_true", help="write the figures to build/bench.json")
-    args = parser.parse_args(argv)
-    figures, details = run_slot_drill(args.inventory[0], more=args.inventory[1:], factor=args.factor)
-    print(json.dumps({"figures": figures, **details}, indent=2, default=str))
-    if args.record:
-        from benchreport import record, with_variant  # noqa: E402  pylint: disable=import-outside-toplevel
-        record(with_variant(figures, details["engine"]), settings=details["settings"], tier="db")
-    problems = failures(figures, details)
-    for problem in problems:
-        print(f"WAL-bound drill: {problem}", file=sys.stderr)
-    return 1 if problems else 0
+    return drill_cli(argv, __doc__, "WAL-bound drill", run_slot_drill, failures,
+                     options=(("--factor", float, 3.0, "WAL written while the node is down, in bounds"),))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ drill, then break one fact at a time.
 from __future__ import annotations
 
 import copy
+import json
 import sys
 from pathlib import Path
 
@@ -102,3 +103,35 @@ def test_main_exits_1_and_names_the_problem_when_the_drill_fails(tool, runner, m
     assert "differ" in capsys.readouterr().err
     details["identical"] = True
     assert tool.main(["-i", "unused"]) == 0
+
+
+def test_a_drill_option_reaches_the_drill_by_name(monkeypatch):
+    figures, details = copy.deepcopy(PASSING[slot_drill])
+    seen = {}
+
+    def run(inventory, more=(), **options):
+        seen.update(options, inventory=inventory, more=more)
+        return figures, details | {"engine": "native", "settings": {}}
+
+    monkeypatch.setattr(slot_drill, "run_slot_drill", run)
+    assert slot_drill.main(["-i", "a", "-i", "b", "--factor", "2.5"]) == 0
+    assert seen == {"factor": 2.5, "inventory": "a", "more": ["b"]}
+
+
+def test_a_scenario_drill_runs_on_the_joined_group_records_and_returns_the_failures(tmp_path, monkeypatch):
+    import benchreport  # noqa: E402  pylint: disable=import-outside-toplevel
+    monkeypatch.setattr(benchreport, "REPORT", tmp_path / "bench.json")
+    figures, details = copy.deepcopy(PASSING[partition_drill])
+    details.update(engine="native", settings={"rate": 20}, identical=False)
+    seen = {}
+
+    def run(inventory, more=()):
+        seen.update(inventory=inventory, more=more)
+        return figures, details
+
+    scenario = tmp_path / "db_x"
+    problems = db_drill.scenario_drill(scenario, run, partition_drill.failures)
+    assert seen == {"inventory": scenario / "inventory", "more": [scenario / "join" / "hosts.yml"]}
+    assert len(problems) == 1 and "differ" in problems[0]
+    report = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
+    assert report["db"]["native"]["partition_rows_lost"] == 0 and report["db"]["partition_rows_written"] == 800

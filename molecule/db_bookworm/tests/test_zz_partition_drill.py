@@ -14,16 +14,12 @@ import sys
 from pathlib import Path
 
 SCENARIO = Path(__file__).parent.parent
-ROOT = SCENARIO.parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(SCENARIO.parent.parent / "tools"))
 
 import partition_drill  # noqa: E402
-from benchreport import record, with_variant  # noqa: E402
+from db_drill import scenario_drill  # noqa: E402
 
 
 def test_clients_cut_off_different_nodes_lose_no_acknowledged_write():
-    figures, details = partition_drill.run_partition_drill(SCENARIO / "inventory", more=[SCENARIO / "join" / "hosts.yml"])
-    print(figures, details)
-    record(with_variant(figures, details["engine"]), settings=details["settings"] | {"scenario": SCENARIO.name}, tier="db")
-    problems = partition_drill.failures(figures, details)
+    problems = scenario_drill(SCENARIO, partition_drill.run_partition_drill, partition_drill.failures)
     assert not problems, problems

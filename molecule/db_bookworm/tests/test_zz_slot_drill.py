@@ -13,16 +13,12 @@ import sys
 from pathlib import Path
 
 SCENARIO = Path(__file__).parent.parent
-ROOT = SCENARIO.parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(SCENARIO.parent.parent / "tools"))
 
 import slot_drill  # noqa: E402
-from benchreport import record, with_variant  # noqa: E402
+from db_drill import scenario_drill  # noqa: E402
 
 
 def test_node_past_the_wal_bound_is_re_seeded_with_nothing_lost():
-    figures, details = slot_drill.run_slot_drill(SCENARIO / "inventory", more=[SCENARIO / "join" / "hosts.yml"])
-    print(figures, details)
-    record(with_variant(figures, details["engine"]), settings=details["settings"] | {"scenario": SCENARIO.name}, tier="db")
-    problems = slot_drill.failures(figures, details)
+    problems = scenario_drill(SCENARIO, slot_drill.run_slot_drill, slot_drill.failures)
     assert not problems, problems
