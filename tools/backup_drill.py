@@ -38,13 +38,13 @@ ROOT = TOOLS.parent
 sys.path.insert(0, str(TOOLS))
 
 from db_drill import (  # noqa: E402
-    drill_cli,
     DATABASE,
     DB_USER,
     SECRET,
     DrillError,
     count_tagged_rows,
     docker,
+    drill_cli,
     insert_tagged_rows,
     load_lab,
     multimaster_engine,

@@ -35,7 +35,6 @@ ROOT = TOOLS.parent
 sys.path.insert(0, str(TOOLS))
 
 from db_drill import (  # noqa: E402
-    drill_cli,
     DATABASE,
     DB_USER,
     PROXY,
@@ -43,6 +42,7 @@ from db_drill import (  # noqa: E402
     WRITER,
     DrillError,
     docker,
+    drill_cli,
     load_lab,
     missing_rows,
     multimaster_engine,

@@ -43,7 +43,7 @@ PASSING = {
     slot_drill: (
         {"db.slot_wal_peak_mb": 200, "db.slot_wal_retained_mb": 80, "db.reseed_rows_lost": 0},
         {"live_peers_caught_up": True, "slot_lost": True, "slots_after": {}, "bound_mb": 64, "max_wal_size_mb": 64,
-         "node_back": True, "writer_refused": True, "refusal_output": "", "refusal_changed_nothing": True,
+         "node_back": True, "writer_refused": True, "writer_at_refusal": "pgb1", "refusal_output": "", "refusal_changed_nothing": True,
          "reseed_rc": 0, "reseed_output": "", "identical": True, "slots_end": {"pgb2": ["reserved", None]}},
     ),
 }
