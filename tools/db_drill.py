@@ -396,7 +396,6 @@ def failures(figures: dict, details: dict) -> list[str]:
         (failback["reads_after"] > 0 and failback["victim_reads_after"] == failback["reads_after"],
          f"{failback['victim_reads_after']} of {failback['reads_after']} reads after the failback on {details['victim']}"),
         (figures["db.failback_stale_reads"] == 0, f"{figures['db.failback_stale_reads']} stale reads"),
-        # Known on Debian 13 (docs/database.md "Known defect"): 18-23 of about 30 there.
         (failback["victim_reads_before"] == 0,
          f"{failback['victim_reads_before']} reads reached {details['victim']} before db_failback.yml ran"),
     ]

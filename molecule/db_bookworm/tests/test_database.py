@@ -133,7 +133,7 @@ def test_haproxy_has_one_writer_and_a_backup():
     assert served == [[LAB["databases"][NODES[0]]]]
     # manual failback: one stick table, shared by every client's HAProxy
     assert "    stick on int(1)" in config.splitlines()
-    assert "    stick-table type integer size 1 peers fsha_pgsql" in config.splitlines()
+    assert "    stick-table type integer size 16 peers fsha_pgsql" in config.splitlines()
     peers = [line.split()[1] for line in config.splitlines() if line.strip().startswith("peer ")]
     assert peers == LAB["clients"]
     assert "shutdown-backup-sessions" not in config
