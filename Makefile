@@ -87,11 +87,10 @@ test: venv collection-link images lab-secrets
 	@if [ -z "$(SCENARIOS)" ]; then echo "test: no Molecule scenarios found" >&2; exit 1; fi
 	$(BIN)/python tools/test_phases.py --lanes $(TEST_LANES) --scenarios $(SCENARIOS) --freeswitch-scenarios $(FREESWITCH_SCENARIOS)
 
-# Lab secrets are generated once per checkout, never committed.
-$(LAB_SECRETS): | venv
-	$(BIN)/python tools/lab_secrets.py $@
-
-lab-secrets: $(LAB_SECRETS)
+# Lab secrets are generated once per checkout, never committed; a name added
+# later is appended to an existing file, the others are kept.
+lab-secrets: | venv
+	$(BIN)/python tools/lab_secrets.py $(LAB_SECRETS)
 
 # The lab's FreeSWITCH hosts mount the package repository (make freeswitch-repo).
 lab-up: venv collection-link freeswitch-repo

@@ -33,7 +33,11 @@ def role_defaults(role: str, **facts) -> dict:
 
 def render_role_template(role: str, template: str, variables: dict) -> str:
     """Render roles/<role>/templates/<template>: trim_blocks on, lstrip_blocks off, undefined names an error."""
+    from ansible.plugins.filter.core import FilterModule  # pylint: disable=import-outside-toplevel
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "roles" / role / "templates")),
                              trim_blocks=True, lstrip_blocks=False, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined, autoescape=False)
+    # ansible.builtin's own filters (hash, regex_replace...), as the template module has them
+    env.filters.update(FilterModule().filters())
     return env.get_template(template).render(**variables)

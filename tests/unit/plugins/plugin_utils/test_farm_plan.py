@@ -15,7 +15,8 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.services i
 def test_whole_lab_plan(lab_farm):
     plan = farm_plan(lab_farm)
     assert set(plan) == {"tenants", "box_tenants", "rtp_ranges", "dispatcher", "call_rates", "verto", "internal_vip",
-                         "settings", "network", "edge", "loadbalancers", "database", "storage", "services", "boxes"}
+                         "settings", "network", "edge", "loadbalancers", "database", "storage", "services", "boxes",
+                         "sip_users"}
     assert plan["call_rates"] == {"survivor_cps": {"alpha": 30, "beta": 30}}
     assert list(plan["rtp_ranges"]) == ["fs1", "fs2", "fs3", "fs4"]
     assert plan["internal_vip"] == {"vip": "172.28.57.99", "vrrp_router_id": 50}

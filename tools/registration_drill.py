@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Users reachable from every box: register them through the VIPs, call each from every box of its tenant (not shipped).
+
+Reads a lab inventory with FreeSWITCH and its users (``freeswitch_ha_sip_users``)
+and the plan made from it, and reaches the containers with ``docker exec`` only:
+
+    tools/registration_drill.py -i inventories/lab            run it, print the figures
+    tools/registration_drill.py -i inventories/lab --record   ... and write them to build/bench.json
+
+On the lab client, a SIPp UAS (user-uas.xml) answers for every user and logs
+the user each INVITE's Request-URI names. For each tenant a SIPp UAC
+(register.xml) registers the tenant's users through the tenant's VIP, where
+Kamailio dispatches each REGISTER (and its authenticated retry) to a box of
+the tenant; the passwords come from the injection file
+/etc/fsha-lab-users-<tenant>.csv that molecule/site/registrations.yml writes
+there (this tool never reads a password). Then every box of the tenant
+originates a call to every user of it (``user/<user>@<domain>``: the
+directory's dial string, which finds the registration in the shared
+database whichever box took it); a pair counts when FreeSWITCH reports the
+call answered and the UAS logged exactly one INVITE for that user.
+
+Figures: ``fs.registrations`` (users registered), ``fs.registration_pairs``
+and ``fs.registrations_reachable_pct`` (pairs answered at the right user /
+pairs, in percent). The site scenario runs it on the lab's four users;
+failing when a user was not registered or a pair was not reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import lab  # noqa: E402  pylint: disable=wrong-import-position
+from db_drill import DrillError, docker  # noqa: E402  pylint: disable=wrong-import-position
+
+UAS_SCENARIO = "/etc/sipp-user-uas.xml"
+REGISTER_SCENARIO = "/etc/sipp-register.xml"
+USERS_FILE = "/etc/fsha-lab-users-{tenant}.csv"
+UAS_PORT = 5080
+REGISTER_PORT = 5090
+UAS_LOG = "/tmp/fsha-users.log"
+ORIGINATE_TIMEOUT_S = 10
+
+
+def load_farm(inventory):
+    """(plan, {host: container}, client host, client address) of a lab inventory."""
+    sys.path.insert(0, str(ROOT / "build" / "collections"))
+    from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import (  # pylint: disable=import-outside-toplevel
+        farm_plan,
+    )
+    farm = lab.farm_picture(str(inventory))
+    plan = farm_plan(farm, check=False)
+    clients = farm["groups"].get("lab_clients") or []
+    if not clients:
+        raise DrillError(f"{inventory}: no lab_clients host to register the users from")
+    client = clients[0]
+    return plan, client, farm["hosts"][client]["freeswitch_ha_address"]
+
+
+def container(host):
+    return f"{lab.CONTAINER_PREFIX}{host}"
+
+
+def uas_invites(client):
+    """The users of the INVITEs the UAS logged so far, in order."""
+    out = docker("exec", container(client), "cat", UAS_LOG, check=False).stdout
+    return re.findall(r"^invite (\S+) ", out, flags=re.MULTILINE)
+
+
+def register(client, address, tenant, vip, count):
+    """Register a tenant's ``count`` users through its VIP; return SIPp's successful and failed counts."""
+    screen = f"/tmp/fsha-register-{tenant}.screen"
+    docker("exec", container(client), "rm", "-f", screen)
+    docker("exec", container(client), "timeout", "60", "sipp", f"{vip}:5060", "-sf", REGISTER_SCENARIO,
+           "-inf", USERS_FILE.format(tenant=tenant), "-i", address, "-p", str(REGISTER_PORT),
+           "-m", str(count), "-r", "10", "-nostdin", "-trace_screen", "-screen_file", screen,
+           check=False, timeout=90)
+    text = docker("exec", container(client), "cat", screen, check=False).stdout
+
+    def counter(label):
+        values = re.findall(rf"{label}\s*\|\s*\d+\s*\|\s*(\d+)", text)
+        return int(values[-1]) if values else 0
+
+    return counter("Successful call"), counter("Failed call")
+
+
+def originate(box, user, domain):
+    """(answered, FreeSWITCH's reply) of one call from ``box`` to the user, hung up once answered."""
+    command = f"originate {{originate_timeout={ORIGINATE_TIMEOUT_S}}}user/{user}@{domain} &hangup()"
+    proc = docker("exec", container(box), "fs_cli", "-x", command, check=False, timeout=ORIGINATE_TIMEOUT_S + 20)
+    reply = proc.stdout.strip()
+    return reply.startswith("+OK"), reply
+
+
+def run_drill(inventory):
+    """Run it once; return (figures, details)."""
+    plan, client, address = load_farm(inventory)
+    users = {}
+    for box, entries in plan["sip_users"].items():
+        tenant = plan["box_tenants"][box]
+        for entry in entries:
+            users.setdefault(tenant, {})[(entry["user"], entry["domain"])] = None
+    if not users:
+        raise DrillError(f"{inventory}: freeswitch_ha_sip_users lists no user")
+    docker("exec", container(client), "sh", "-c", f"pkill -f {UAS_SCENARIO}; rm -f {UAS_LOG}", check=False)
+    docker("exec", "-d", container(client), "timeout", "900", "sipp", "-sf", UAS_SCENARIO, "-i", address,
+           "-p", str(UAS_PORT), "-aa", "-nostdin", "-trace_logs", "-log_file", UAS_LOG)
+    details = {"client": client, "tenants": {}, "unreached": []}
+    registered = pairs = reached = 0
+    started = time.time()
+    try:
+        time.sleep(1.0)
+        for tenant, tenant_users in users.items():
+            vip = plan["tenants"][tenant]["vip"]
+            ok, failed = register(client, address, tenant, vip, len(tenant_users))
+            registered += ok
+            details["tenants"][tenant] = {"vip": str(vip), "users": len(tenant_users), "registered": ok,
+                                          "register_failed": failed}
+        for tenant, tenant_users in users.items():
+            for box in plan["tenants"][tenant]["freeswitch_hosts"]:
+                for user, domain in tenant_users:
+                    before = len(uas_invites(client))
+                    answered, reply = originate(box, user, domain)
+                    arrived = uas_invites(client)[before:]
+                    pairs += 1
+                    if answered and arrived == [user]:
+                        reached += 1
+                    else:
+                        details["unreached"].append({"box": box, "user": f"{user}@{domain}", "reply": reply[:200],
+                                                     "invites_seen": arrived})
+    finally:
+        docker("exec", container(client), "pkill", "-f", UAS_SCENARIO, check=False)
+    details["seconds"] = round(time.time() - started, 1)
+    details["settings"] = {"users": sum(len(u) for u in users.values()), "register_rate_per_s": 10,
+                           "originate": "fs_cli originate user/<user>@<domain> &hangup(), one pair at a time"}
+    figures = {
+        "fs.registrations": registered,
+        "fs.registration_pairs": pairs,
+        "fs.registrations_reachable_pct": round(100.0 * reached / pairs, 1) if pairs else None,
+    }
+    return figures, details
+
+
+def failures(figures, details):
+    """Every problem the drill found (empty: every user registered and was reached from every box)."""
+    problems = [f"tenant {tenant}: {t['registered']} of {t['users']} users registered"
+                for tenant, t in details["tenants"].items() if t["registered"] != t["users"]]
+    problems += [f"{u['box']} did not reach {u['user']}: {u['reply'] or 'no reply'} (INVITEs seen: {u['invites_seen']})"
+                 for u in details["unreached"]]
+    if figures["fs.registrations_reachable_pct"] != 100.0:
+        problems.append(f"{figures['fs.registrations_reachable_pct']} % of the pairs reached")
+    return problems
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-i", "--inventory", required=True)
+    parser.add_argument("--record", action="store_true", help="write the figures to build/bench.json")
+    args = parser.parse_args(argv)
+    figures, details = run_drill(args.inventory)
+    print(json.dumps({"figures": figures, **details}, indent=2, default=str))
+    if args.record:
+        from benchreport import record  # noqa: E402  pylint: disable=import-outside-toplevel
+        record(figures, settings=details["settings"], tier="fs_registrations")
+    problems = failures(figures, details)
+    for problem in problems:
+        print(f"registration drill: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
