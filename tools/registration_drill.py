@@ -19,9 +19,11 @@ directory's dial string, which finds the registration in the shared
 database whichever box took it); a pair counts when FreeSWITCH reports the
 call answered and the UAS logged exactly one INVITE for that user.
 
-Figures: ``fs.registrations`` (users registered), ``fs.registration_pairs``
-and ``fs.registrations_reachable_pct`` (pairs answered at the right user /
-pairs, in percent). The site scenario runs it on the lab's four users;
+Figures: ``fs.registrations`` (users registered), ``fs.registration_pairs``,
+``fs.registrations_reachable_pct`` (pairs answered at the right user /
+pairs, in percent) and ``fs.registration_pairs_other_box`` (of those, the
+pairs whose box is not the one that took the registration, read from each
+box's ``sofia status profile ... reg``). The site scenario runs it on the lab's four users;
 failing when a user was not registered or a pair was not reached.
 """
 
@@ -75,12 +77,17 @@ def uas_invites(client):
     return re.findall(r"^invite (\S+) ", out, flags=re.MULTILINE)
 
 
-def register(client, address, tenant, vip, count):
-    """Register a tenant's ``count`` users through its VIP; return SIPp's successful and failed counts."""
+def register(client, address, tenant, vip, count, port):
+    """Register a tenant's ``count`` users through its VIP from ``port``; return SIPp's successful and failed counts.
+
+    One port per tenant: a client sending to two VIPs of one load balancer
+    from one port gets its source port rewritten by the DNAT on the second
+    (docs/edge.md), and Kamailio would rightly take it for a NATed client.
+    """
     screen = f"/tmp/fsha-register-{tenant}.screen"
     docker("exec", container(client), "rm", "-f", screen)
     docker("exec", container(client), "timeout", "60", "sipp", f"{vip}:5060", "-sf", REGISTER_SCENARIO,
-           "-inf", USERS_FILE.format(tenant=tenant), "-i", address, "-p", str(REGISTER_PORT),
+           "-inf", USERS_FILE.format(tenant=tenant), "-i", address, "-p", str(port),
            "-m", str(count), "-r", "10", "-nostdin", "-trace_screen", "-screen_file", screen,
            check=False, timeout=90)
     text = docker("exec", container(client), "cat", screen, check=False).stdout
@@ -100,6 +107,13 @@ def originate(box, user, domain):
     return reply.startswith("+OK"), reply
 
 
+def registered_on(plan, box):
+    """The users (user@domain) whose registration ``box`` took: its farm profile's rows in the shared database."""
+    profile = f"farm_{plan['boxes'][box]['switchname']}"
+    out = docker("exec", container(box), "fs_cli", "-x", f"sofia status profile {profile} reg", check=False).stdout
+    return re.findall(r"^User:\s+(\S+)", out, flags=re.MULTILINE)
+
+
 def run_drill(inventory):
     """Run it once; return (figures, details)."""
     plan, client, address = load_farm(inventory)
@@ -114,16 +128,18 @@ def run_drill(inventory):
     docker("exec", "-d", container(client), "timeout", "900", "sipp", "-sf", UAS_SCENARIO, "-i", address,
            "-p", str(UAS_PORT), "-aa", "-nostdin", "-trace_logs", "-log_file", UAS_LOG)
     details = {"client": client, "tenants": {}, "unreached": []}
-    registered = pairs = reached = 0
+    registered = pairs = reached = cross = 0
     started = time.time()
     try:
         time.sleep(1.0)
-        for tenant, tenant_users in users.items():
+        for number, (tenant, tenant_users) in enumerate(users.items()):
             vip = plan["tenants"][tenant]["vip"]
-            ok, failed = register(client, address, tenant, vip, len(tenant_users))
+            ok, failed = register(client, address, tenant, vip, len(tenant_users), REGISTER_PORT + number)
             registered += ok
             details["tenants"][tenant] = {"vip": str(vip), "users": len(tenant_users), "registered": ok,
                                           "register_failed": failed}
+        # which box took each registration: a pair with another box proves the farm-wide lookup
+        details["registered_on"] = {user: box for box in plan["box_tenants"] for user in registered_on(plan, box)}
         for tenant, tenant_users in users.items():
             for box in plan["tenants"][tenant]["freeswitch_hosts"]:
                 for user, domain in tenant_users:
@@ -133,6 +149,8 @@ def run_drill(inventory):
                     pairs += 1
                     if answered and arrived == [user]:
                         reached += 1
+                        if details["registered_on"].get(f"{user}@{domain}") not in (None, box):
+                            cross += 1
                     else:
                         details["unreached"].append({"box": box, "user": f"{user}@{domain}", "reply": reply[:200],
                                                      "invites_seen": arrived})
@@ -145,6 +163,7 @@ def run_drill(inventory):
         "fs.registrations": registered,
         "fs.registration_pairs": pairs,
         "fs.registrations_reachable_pct": round(100.0 * reached / pairs, 1) if pairs else None,
+        "fs.registration_pairs_other_box": cross,
     }
     return figures, details
 
@@ -155,6 +174,12 @@ def failures(figures, details):
                 for tenant, t in details["tenants"].items() if t["registered"] != t["users"]]
     problems += [f"{u['box']} did not reach {u['user']}: {u['reply'] or 'no reply'} (INVITEs seen: {u['invites_seen']})"
                  for u in details["unreached"]]
+    registered = details.get("registered_on", {})
+    expected = sum(t["users"] for t in details["tenants"].values())
+    if len(registered) != expected:
+        problems.append(f"{len(registered)} of {expected} users found registered on a box: {registered}")
+    if not figures["fs.registration_pairs_other_box"]:
+        problems.append("no user was reached from a box other than the one that took its registration")
     if figures["fs.registrations_reachable_pct"] != 100.0:
         problems.append(f"{figures['fs.registrations_reachable_pct']} % of the pairs reached")
     return problems

@@ -43,7 +43,7 @@ def test_calls_from_the_farm_follow_the_registers_path():
     assert 'modparam("path", "use_received", 1)' in text
     # the Path names this proxy; a NATed client's also says where it registered from
     assert "if (isflagset(5)) {\n\t\t\tadd_path_received();\n\t\t} else {\n\t\t\tadd_path();" in text
-    follow = text.index('if (ds_is_from_list() && is_present_hf("Route")) {\n\t\tloose_route();')
+    follow = text.index('if (ds_is_from_list("-1", "3") && is_present_hf("Route")) {\n\t\tloose_route();')
     # ...before the Route headers of new requests are dropped
     assert follow < text.index('remove_hf("Route");')
     proxy = _render("proxy", 9)
