@@ -25,6 +25,8 @@ SECRETS = {
     "freeswitch_ha_replication_password": "Hs72kPq0vLm3xY",
     "freeswitch_ha_esl_password": "Wc4nT9bFz1sQe8",
 }
+# Stands for build/lab-secrets.yml's fsha_lab_user_password, from which inventories/lab builds its users' passwords.
+LAB_SECRET_INPUTS = {"fsha_lab_user_password": "Rt5mW2cLx9vBn4"}
 
 
 def _read_lab_farm() -> dict:
@@ -34,8 +36,14 @@ def _read_lab_farm() -> dict:
     """
     import lab  # tools/lab.py: the lab engine reads inventories the same way
 
+    import jinja2
+
     farm = lab.farm_picture(str(ROOT / "inventories" / "lab"))
     farm["vars"].update(SECRETS)
+    # The users' passwords are templates over the lab secret; the picture holds them rendered, as a play sees them.
+    farm["vars"]["freeswitch_ha_sip_users"] = [
+        dict(entry, password=jinja2.Template(entry["password"]).render(LAB_SECRET_INPUTS))
+        for entry in farm["vars"].get("freeswitch_ha_sip_users", [])]
     return farm
 
 

@@ -68,8 +68,9 @@ def _entry_problems(index, entry, domains, seen, variable):
         problems.append(_problem(ALL, where, f"unknown keys {', '.join(unknown)} (known: {', '.join(KEYS)})"))
     name = user_name(entry.get("user"))
     if name is None or not USER_NAME.match(name):
-        problems.append(_problem(ALL, f"{where}.user", f"{entry.get('user')!r} is not a user name: 1 to 64 letters, "
-                                                        "digits and . _ + -, starting with a letter or digit"))
+        problems.append(_problem(ALL, f"{where}.user",
+                                 f"{entry.get('user')!r} is not a user name: 1 to 64 letters, "
+                                 "digits and . _ + -, starting with a letter or digit"))
     domain = entry.get("domain")
     if not isinstance(domain, str) or domain.lower() not in domains:
         served = ", ".join(sorted(domains)) or "none: no tenant has sip_domains"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
+
+from conftest import LAB_SECRET_INPUTS, SECRETS
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
@@ -12,8 +15,7 @@ BIN = ROOT / ".venv" / "bin"
 
 def _summary(tmp_path, *extra, cwd=ROOT):
     secrets = tmp_path / "secrets.yml"
-    secrets.write_text("freeswitch_ha_db_password: Zq8v1nRkT0pXa2\nfreeswitch_ha_replication_password: Hs72kPq0vLm3xY\n"
-                       "freeswitch_ha_esl_password: Wc4nT9bFz1sQe8\n", encoding="ascii")
+    secrets.write_text(json.dumps({**SECRETS, **LAB_SECRET_INPUTS}), encoding="ascii")
     env = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}", ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
                ANSIBLE_COLLECTIONS_PATH=str(ROOT / "build" / "collections"), NO_COLOR="1")
     proc = subprocess.run(
