@@ -199,6 +199,15 @@ CASES = [
      "fs1", "freeswitch_ha_max_sesions", "did you mean freeswitch_ha_max_sessions?"),
     ("unknown_farm_variable", _set_var("freeswitch_ha_rtp_pol", "20000-29999"),
      "all", "freeswitch_ha_rtp_pol", "did you mean freeswitch_ha_rtp_pool?"),
+    ("sip_user_without_password", _set_var("freeswitch_ha_sip_users", [{"user": "1001", "domain": "alpha.lab.invalid"}]),
+     "all", "freeswitch_ha_sip_users[0].password", "secret is missing"),
+    ("sip_user_twice", _set_var("freeswitch_ha_sip_users", [
+        {"user": "1001", "domain": "alpha.lab.invalid", "password": "Vq8-rT2mZk4pLs9w"},
+        {"user": "1001", "domain": "Alpha.lab.invalid", "password": "Hs72kPq0vLm3xY-2"}]),
+     "all", "freeswitch_ha_sip_users[1]", "is already freeswitch_ha_sip_users[0]"),
+    ("xml_file_does_not_parse", _set_var("freeswitch_ha_xml_files", [
+        {"path": "dialplan/extensions/sales.xml", "content": "<include>\n  <extension name='sales'>\n</include>\n"}]),
+     "all", "freeswitch_ha_xml_files[0].content", "does not parse as XML (mismatched tag: line 3"),
 ]
 
 

@@ -227,7 +227,7 @@ class Preprocessor(object):
         self.problems = []
         self.warnings = []
 
-    def _rel(self, path):
+    def relative(self, path):
         try:
             rel = os.path.relpath(path, self.conf_dir)
         except ValueError:
@@ -235,10 +235,10 @@ class Preprocessor(object):
         return path if rel.startswith("..") else rel
 
     def problem(self, path, number, message):
-        self.problems.append({"file": self._rel(path), "line": number, "message": message})
+        self.problems.append({"file": self.relative(path), "line": number, "message": message})
 
     def warn(self, path, number, message):
-        self.warnings.append({"file": self._rel(path), "line": number, "message": message})
+        self.warnings.append({"file": self.relative(path), "line": number, "message": message})
 
     def process(self, path, depth=0, origin=None):
         """Preprocess ``path`` (absolute) and append its lines; False if unreadable."""
@@ -251,14 +251,14 @@ class Preprocessor(object):
                 raw = handle.read()
         except (IOError, OSError) as exc:
             where = origin or (path, 0)
-            self.problem(where[0], where[1], "cannot read %s: %s" % (self._rel(path), exc.strerror or exc))
+            self.problem(where[0], where[1], "cannot read %s: %s" % (self.relative(path), exc.strerror or exc))
             return False
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             self.problem(path, 0, "not UTF-8: %s" % exc)
             return False
-        self.files.append(self._rel(path))
+        self.files.append(self.relative(path))
         cwd = os.path.dirname(path)
         for number, line in enumerate(text.splitlines(True), 1):
             self._line(path, cwd, number, line, depth)
@@ -337,7 +337,7 @@ class Preprocessor(object):
             for match in matches:
                 self.process(match, depth + 1, (path, number))
         elif not os.path.isfile(full):
-            self.problem(path, number, "broken include: %s does not exist" % self._rel(full))
+            self.problem(path, number, "broken include: %s does not exist" % self.relative(full))
         else:
             self.process(full, depth + 1, (path, number))
 
@@ -362,14 +362,55 @@ def _parse(lines):
     return builder.close(), where
 
 
+def _sections(root, name):
+    return [section for section in root.findall("section") if (section.get("name") or "").lower() == name]
+
+
 def _configurations(root):
+    """({name: the first configuration of that name}, [(later one, the first)]): FreeSWITCH reads only the first."""
     found = {}
-    for section in root.findall("section"):
-        if (section.get("name") or "").lower() != "configuration":
-            continue
+    shadowed = []
+    for section in _sections(root, "configuration"):
         for conf in section.findall("configuration"):
-            found.setdefault((conf.get("name") or "").lower(), conf)
-    return found
+            key = (conf.get("name") or "").lower()
+            if key in found:
+                shadowed.append((conf, found[key]))
+            else:
+                found[key] = conf
+    return found, shadowed
+
+
+# Dialplan applications whose data names an extension, a dialplan and a context.
+CONTEXT_APPLICATIONS = ("transfer", "execute_extension")
+
+
+def _context_references(root, configurations):
+    """[(element, what, context)] of every context the configuration names literally (not through a ${variable})."""
+    found = []
+    for kind in ("sofia.conf", "verto.conf"):
+        conf = configurations.get(kind)
+        if conf is None:
+            continue
+        for param in conf.iter("param"):
+            if (param.get("name") or "").lower() == "context":
+                found.append((param, "%s param context" % kind, param.get("value") or ""))
+    for section in _sections(root, "directory"):
+        for variable in section.iter("variable"):
+            if (variable.get("name") or "").lower() == "user_context":
+                found.append((variable, "directory variable user_context", variable.get("value") or ""))
+    for section in _sections(root, "dialplan"):
+        for tag in ("action", "anti-action"):
+            for action in section.iter(tag):
+                if (action.get("application") or "").lower() not in CONTEXT_APPLICATIONS:
+                    continue
+                words = (action.get("data") or "").split()
+                if len(words) >= 3 and words[1].upper() == "XML":
+                    found.append((action, "%s %s" % (action.get("application"), action.get("data")), words[2]))
+    return [(element, what, context) for element, what, context in found if context and "${" not in context]
+
+
+def _contexts(root):
+    return {context.get("name") for section in _sections(root, "dialplan") for context in section.findall("context")}
 
 
 def _param_groups(configurations):
@@ -448,7 +489,18 @@ def check_config(conf_dir, names, main="freeswitch.xml", variables=None, environ
         return result
     if root.tag != "document":
         pre.problem(main_path, 1, "the root element is <%s>, FreeSWITCH expects <document>" % root.tag)
-    configurations = _configurations(root)
+    configurations, shadowed = _configurations(root)
+    for conf, first in shadowed:
+        path, number = origin(where.get(conf, -1))
+        first_path, first_number = origin(where.get(first, -1))
+        pre.problem(path, number, "configuration %s is already defined at %s:%s; FreeSWITCH reads only the first" % (
+            conf.get("name"), pre.relative(first_path), first_number))
+    contexts = _contexts(root)
+    for element, what, context in _context_references(root, configurations):
+        if context not in contexts:
+            path, number = origin(where.get(element, -1))
+            pre.problem(path, number, "%s: dialplan context %r does not exist (contexts: %s); FreeSWITCH would find "
+                        "no route there" % (what, context, ", ".join(sorted(contexts)) or "none"))
     for key, what, params in _param_groups(configurations):
         result["sections"].append(what)
         for param in params:

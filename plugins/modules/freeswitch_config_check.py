@@ -17,6 +17,10 @@ description:
     include by glob relative to the including file, exec), parses the result as XML, and fails on any C($${) left
     unexpanded, on a broken include, and on any parameter name in switch.conf, sofia.conf (global settings, profiles,
     gateways) and verto.conf (settings, profiles) that FreeSWITCH's parsers do not recognise.
+  - It also fails on a configuration defined twice (FreeSWITCH reads only the first) and on a dialplan context that
+    does not exist but is named by a sofia or verto profile's C(context), a directory C(user_context) variable, or a
+    C(transfer) or C(execute_extension) to the XML dialplan (a context named through a channel variable is left to
+    run time).
   - The recognised names come from data read from FreeSWITCH's source (the freeswitch role ships them in
     C(files/freeswitch-params/), one file per FreeSWITCH version).
   - The module only reads files; it never changes the host.

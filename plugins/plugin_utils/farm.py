@@ -41,6 +41,32 @@ class Problems(list):
         self.append(problem(host, variable, message))
 
 
+def entry_list_problems(entries, variable, host, keys, entry_problems):
+    """[{host, variable, message}] of a list setting whose entries are mappings of ``keys``.
+
+    ``entry_problems(index, entry, where)`` returns the problems of one
+    mapping (``where`` is ``variable[index]``); a value that is no list, an
+    entry that is no mapping and unknown keys are named here. Unset: none.
+    """
+    if entries is None:
+        return []
+    known = ", ".join(keys)
+    if not isinstance(entries, list):
+        return [problem(host, variable, f"is not a list of {{{known}}} entries")]
+    shape = " and ".join([", ".join(keys[:-1]), keys[-1]]) if len(keys) > 1 else known
+    found = []
+    for index, entry in enumerate(entries):
+        where = f"{variable}[{index}]"
+        if not isinstance(entry, dict):
+            found.append(problem(host, where, f"is not a mapping of {shape}"))
+            continue
+        unknown = sorted(str(key) for key in entry if key not in keys)
+        if unknown:
+            found.append(problem(host, where, f"unknown keys {', '.join(unknown)} (known: {known})"))
+        found.extend(dict(p, host=str(host)) for p in entry_problems(index, entry, where))
+    return found
+
+
 def as_list(value):
     """A list setting as a list: one string is a one-item list, unset an empty list; None when it is no list.
 

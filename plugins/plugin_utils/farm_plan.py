@@ -36,6 +36,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.inventory_
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import farm_rtp_ranges
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.services import plan_services
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.sip_users import plan_sip_users
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.xml_files import plan_xml_files
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import (
     tenant_partitions,
 )
@@ -223,11 +224,12 @@ def plan_farm_settings(farm):
 
 
 def farm_plan(farm, check=True, tenants=True):
-    """Return {tenants, box_tenants, sip_users, rtp_ranges, dispatcher, call_rates, verto, internal_vip, loadbalancers, services}
+    """Return {tenants, box_tenants, sip_users, xml_files, rtp_ranges, dispatcher, call_rates, verto, internal_vip, loadbalancers, services}
     and the parts of plan_farm_settings (settings, network, edge, database, storage, boxes).
 
     ``box_tenants`` maps each FreeSWITCH box to the name of its tenant;
     ``sip_users`` each box to its tenant's users (sip_users.plan_sip_users);
+    ``xml_files`` each box to the operator's XML files it gets (xml_files.plan_xml_files);
     ``loadbalancers`` each load balancer to the tenants it serves, their
     VIPs, its peers and the address Kamailio advertises; ``services`` is the
     service catalogue (plugin_utils/services.py).
@@ -260,6 +262,7 @@ def farm_plan(farm, check=True, tenants=True):
         },
         "loadbalancers": _loadbalancers(farm, partitions, plan["settings"]),
         "sip_users": plan_sip_users(farm, partitions),
+        "xml_files": plan_xml_files(farm, partitions),
     })
     plan["services"] = plan_services(farm, plan)
     return plan

@@ -202,6 +202,8 @@ SETTINGS = {
     "freeswitch_ha_sip_registrar": Setting("freeswitch", "farm", "which tier registers SIP users"),
     "freeswitch_ha_sip_users": Setting([], "farm", "SIP and verto users: user, domain (a tenant's SIP "
                                        "domain), password (vault)"),
+    "freeswitch_ha_xml_files": Setting([], "farm", "the operator's own FreeSWITCH XML files: path (an include "
+                                       "area), content (may hold secrets), tenant (optional)"),
     "freeswitch_ha_sip_probe_interval": Setting(1, "farm", "dispatcher probe interval (s)"),
     "freeswitch_ha_sip_failover_timer_ms": Setting(2000, "farm", "Kamailio's failover timer (ms)"),
     "freeswitch_ha_sip_pike_density": Setting(400, "farm", "pike density (requests per client and interval)"),
@@ -262,6 +264,7 @@ KNOWN = frozenset(SETTINGS) | frozenset(COLLECTION_FACTS)
 SECRETS = frozenset({
     "freeswitch_ha_db_password", "freeswitch_ha_replication_password", "freeswitch_ha_esl_password",
     "freeswitch_ha_signalwire_token", BACKUP_CIPHER_VAR, "freeswitch_ha_sip_users",
+    "freeswitch_ha_xml_files",
 })
 # The scopes the plan's settings cover: host, run and lab values are read where they apply.
 PLAN_SCOPES = ("farm", "farm or host")

@@ -21,7 +21,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import che
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_storage
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import checks_verto
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import farm_settings
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import sip_users
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import sip_users, xml_files
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import (
     ALL,
@@ -59,6 +59,7 @@ TIER_CHECKS = (
     checks_edge_vrrp.check,
     checks_verto.check,
     sip_users.check,
+    xml_files.check,
 )
 
 SECRETS = ("freeswitch_ha_db_password", "freeswitch_ha_replication_password", "freeswitch_ha_esl_password")

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import ALL, as_list
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import ALL, as_list, entry_list_problems
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import problem as _problem
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.secrets import is_example_secret
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import tenant_definitions
@@ -58,14 +58,8 @@ def tenant_domains(farm):
     return domains
 
 
-def _entry_problems(index, entry, domains, seen, variable):
-    where = f"{variable}[{index}]"
-    if not isinstance(entry, dict):
-        return [_problem(ALL, where, "is not a mapping of user, domain and password")]
+def _entry_problems(entry, where, domains, seen, variable, index):
     problems = []
-    unknown = sorted(str(key) for key in entry if key not in KEYS)
-    if unknown:
-        problems.append(_problem(ALL, where, f"unknown keys {', '.join(unknown)} (known: {', '.join(KEYS)})"))
     name = user_name(entry.get("user"))
     if name is None or not USER_NAME.match(name):
         problems.append(_problem(ALL, f"{where}.user",
@@ -91,15 +85,9 @@ def _entry_problems(index, entry, domains, seen, variable):
 
 def user_list_problems(users, domains, variable=USERS_VAR, host=ALL):
     """[{host, variable, message}] of a list of users; ``domains`` the domains served ({lower case: name})."""
-    if users is None:
-        return []
-    if not isinstance(users, list):
-        return [_problem(host, variable, "is not a list of {user, domain, password} entries")]
     seen = {}
-    problems = []
-    for index, entry in enumerate(users):
-        problems.extend(dict(p, host=str(host)) for p in _entry_problems(index, entry, domains, seen, variable))
-    return problems
+    return entry_list_problems(users, variable, host, KEYS, lambda index, entry, where: _entry_problems(
+        entry, where, domains, seen, variable, index))
 
 
 def check(farm):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+import testinfra
+
 from conftest import converge
 
 CONF = "/etc/freeswitch"
@@ -146,3 +148,86 @@ def test_example_db_password_stops_before_any_change(only_fsw1):
     name, result = _failure(out)
     assert name == "Check that the database password is real and fits in a DSN and in XML"
     assert result["msg"].startswith("fsw1: freeswitch_db_password (inventory: freeswitch_ha_db_password) is an example value")
+
+
+# The operator's own files: a user and an extension from the inventory, an
+# extension placed by hand under local/ (the operator's: included, never touched).
+A1_HASH = "3f1c1b2f0d8e4a5b6c7d8e9f0a1b2c3d"
+XML_FILES = [
+    {"path": "directory/fsw.lab.invalid/3001.xml",
+     "content": f'<include>\n  <user id="3001">\n    <params>\n      <param name="a1-hash" value="{A1_HASH}"/>\n'
+                '    </params>\n  </user>\n</include>\n'},
+    {"path": "dialplan/extensions/tone-9198.xml",
+     "content": '<include>\n  <extension name="operator-tone">\n'
+                '    <condition field="destination_number" expression="^9198$">\n'
+                '      <action application="answer"/>\n'
+                '      <action application="playback" data="tone_stream://%(500,500,480);loops=-1"/>\n'
+                '    </condition>\n  </extension>\n</include>\n'},
+]
+LOCAL_FILE = f"{CONF}/local/dialplan/extensions/echo-9199.xml"
+LOCAL_CONTENT = ('<include>\n  <extension name="operator-echo">\n'
+                 '    <condition field="destination_number" expression="^9199$">\n'
+                 '      <action application="answer"/>\n      <action application="echo"/>\n'
+                 '    </condition>\n  </extension>\n</include>\n')
+
+
+def _answered(number):
+    """One 1 s call from the tenant VIP on fswdb to fsw1's farm profile: SIPp's exit status (0: answered)."""
+    caller = testinfra.get_host("docker://fsha-fswdb")
+    return caller.run(f"sipp 172.28.66.21:5060 -sn uac -s {number} -i 172.28.66.100 -p 5098 -m 1 -d 1000 "
+                      "-timeout 15 -nostdin >/dev/null 2>&1").rc
+
+
+def test_the_operators_files_go_live_alone_and_leave_with_their_entries(only_fsw1):
+    host = only_fsw1
+    host.run_test("printf %s %s > " + LOCAL_FILE, "%s", LOCAL_CONTENT)
+    host.run_test("fs_cli -x reloadxml")
+    before = checksums(host)
+    try:
+        operator_files_round_trip(host, before)
+    except BaseException:
+        converge()
+        raise
+    finally:
+        host.run("rm -f %s && fs_cli -x reloadxml", LOCAL_FILE)
+
+
+def operator_files_round_trip(host, before):
+    rc, out, err = converge({"freeswitch_ha_xml_files": XML_FILES})
+    assert rc == 0, out[-3000:] + err[-3000:]
+    assert A1_HASH not in out + err   # a directory file may hold secrets: never printed
+    after = checksums(host)
+    added = {f"{CONF}/inventory/{entry['path']}" for entry in XML_FILES}
+    assert set(after) - set(before) == added
+    assert {path for path in before if before[path] != after[path]} == set()
+    # no_log hides which files the two runs wrote; both are applied by reloadxml, so no restart is recorded
+    assert changed_items(role_tasks(out)) == [
+        ("Render the operator's XML files into the staging copy", None),
+        ("Install the checked operator's XML files", None),
+        ("Reload the FreeSWITCH XML configuration and ACLs", None),
+        ("Reload the ACLs", None),
+    ]
+    assert not host.file(MARKER).exists
+    assert host.check_output("fs_cli -x 'user_exists id 3001 fsw.lab.invalid'") == "true"
+    assert _answered(9198) == 0, "the inventory's extension did not answer"
+    assert _answered(9199) == 0, "the extension placed by hand under local/ did not answer"
+    # a re-run changes nothing
+    rc, out, err = converge({"freeswitch_ha_xml_files": XML_FILES})
+    assert rc == 0, out[-3000:] + err[-3000:]
+    assert changed_items(role_tasks(out)) == []
+    # a transfer to a context that does not exist is refused by the box's check; the live tree stays as it was
+    broken = [XML_FILES[0], dict(XML_FILES[1], content=XML_FILES[1]["content"].replace(
+        '<action application="answer"/>', '<action application="transfer" data="9198 XML nowhere"/>'))]
+    rc, out, err = converge({"freeswitch_ha_xml_files": broken})
+    assert rc != 0
+    failed = [(name, result) for name, result in role_tasks(out) if result.get("failed")]
+    assert [name for name, dummy in failed] == ["Check the staged configuration the way FreeSWITCH reads it"]
+    assert any("inventory/dialplan/extensions/tone-9198.xml:4: transfer 9198 XML nowhere: dialplan context "
+               "'nowhere' does not exist" in p for p in failed[0][1]["problems"]), failed[0][1]["problems"]
+    assert checksums(host) == after
+    # the entries gone, their files go; the operator's own file under local/ stays
+    rc, out, err = converge()
+    assert rc == 0, out[-3000:] + err[-3000:]
+    assert checksums(host) == before
+    assert host.check_output("fs_cli -x 'user_exists id 3001 fsw.lab.invalid'") == "false"
+    assert host.file(LOCAL_FILE).content_string == LOCAL_CONTENT

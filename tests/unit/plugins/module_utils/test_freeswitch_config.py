@@ -242,3 +242,37 @@ def test_a_codec_advertised_without_its_module_is_refused(names, conf):
     edit(conf / "autoload_configs/modules.conf.xml", '<load module="mod_opus"/>', "")
     assert not check_config(str(conf), names, codecs=codecs)["ok"]
     assert check_config(str(conf), names)["ok"]
+
+
+def test_a_configuration_defined_twice_is_refused_at_the_second(conf, names):
+    (conf / "autoload_configs" / "zz_mine.conf.xml").write_text(
+        '<configuration name="switch.conf" description="mine">\n</configuration>\n')
+    [problem] = check_config(str(conf), names)["problems"]
+    assert problem["file"] == "autoload_configs/zz_mine.conf.xml" and problem["line"] == 1
+    assert problem["message"].startswith("configuration switch.conf is already defined at autoload_configs/switch.conf.xml:")
+    assert problem["message"].endswith("FreeSWITCH reads only the first")
+
+
+ECHO = '<action application="echo"/>'
+
+
+@pytest.mark.parametrize("file, old, new, what", [
+    ("sip_profiles/internal.xml", '<param name="context" value="public"/>', '<param name="context" value="pubic"/>',
+     "sofia.conf param context"),
+    ("dialplan/public.xml", ECHO, '<action application="transfer" data="9196 XML defualt"/>',
+     "transfer 9196 XML defualt"),
+    ("dialplan/public.xml", ECHO, '<anti-action application="execute_extension" data="9196 xml other"/>',
+     "execute_extension 9196 xml other"),
+])
+def test_a_reference_to_a_missing_context_is_refused(conf, names, file, old, new, what):
+    edit(conf / file, old, new)
+    [problem] = check_config(str(conf), names)["problems"]
+    assert problem["file"] == file
+    assert problem["message"].startswith(f"{what}: dialplan context ")
+    assert "does not exist (contexts: public); FreeSWITCH would find no route there" in problem["message"]
+
+
+@pytest.mark.parametrize("data", ["9196 XML public", "9196 XML ${tenant_context}", "9196", "9196 inline"])
+def test_a_context_that_exists_or_is_named_at_run_time_passes(conf, names, data):
+    edit(conf / "dialplan" / "public.xml", ECHO, f'<action application="transfer" data="{data}"/>')
+    assert check_config(str(conf), names)["ok"]

@@ -16,7 +16,7 @@ def test_whole_lab_plan(lab_farm):
     plan = farm_plan(lab_farm)
     assert set(plan) == {"tenants", "box_tenants", "rtp_ranges", "dispatcher", "call_rates", "verto", "internal_vip",
                          "settings", "network", "edge", "loadbalancers", "database", "storage", "services", "boxes",
-                         "sip_users"}
+                         "sip_users", "xml_files"}
     assert plan["call_rates"] == {"survivor_cps": {"alpha": 30, "beta": 30}}
     assert list(plan["rtp_ranges"]) == ["fs1", "fs2", "fs3", "fs4"]
     assert plan["internal_vip"] == {"vip": "172.28.57.99", "vrrp_router_id": 50}

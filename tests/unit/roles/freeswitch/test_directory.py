@@ -55,5 +55,9 @@ def test_the_dial_string_looks_up_the_registration_farm_wide_and_users_are_inclu
         # sofia/<this box's profile>/<user>%<domain>: no profile or host filter on the lookup
         assert dial.endswith("}sofia/farm_fs1/${dialed_user}%${dialed_domain}")
         assert "sofia_contact" not in dial
-        [include] = domain.find("users")
-        assert include.attrib == {"cmd": "include", "data": f"users/{domain.get('name')}.xml"}
+        # the role's users, then the operator's own: from the inventory, then placed by hand
+        assert [include.attrib for include in domain.find("users")] == [
+            {"cmd": "include", "data": f"users/{domain.get('name')}.xml"},
+            {"cmd": "include", "data": f"../inventory/directory/{domain.get('name')}/*.xml"},
+            {"cmd": "include", "data": f"$${{conf_dir}}/local/directory/{domain.get('name')}/*.xml"},
+        ]
