@@ -19,6 +19,11 @@ def db_password():
     return (SECRETS / "freeswitch-db").read_text().split()[0]
 
 
+def user_password():
+    """The password of the scenario's user 3101 (inventory group_vars/all/farm.yml)."""
+    return (SECRETS / "freeswitch-user").read_text().split()[0]
+
+
 def converge(*extra_vars, callback="ansible.posix.json"):
     """Run converge.yml against the scenario's containers; (rc, stdout, stderr)."""
     env = dict(os.environ)
