@@ -6,10 +6,15 @@ FreeSWITCH figures of the converged farm (tools/bench_fs_farm.py: fs.max_cps,
 fs.direct_cps, fs.proxy_ratio, db.replication_lag_p99_s) and the drill's
 figures (drill.yml -> build/drill.json) into build/bench.json.
 The lab is rebuilt from scratch first (base image and package cache reused).
+Last, the users at scale: the FreeSWITCH tier re-run with BENCH_USERS users
+(the lab's own, its NATed user among them, and more of the same kind), then
+molecule/site/registrations.yml registers them all and calls each from every
+box of its tenant (fs.registrations_reachable_pct, tier fs_registrations).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -27,7 +32,11 @@ INVENTORY = os.environ.get("LAB_INVENTORY", "inventories/lab")
 ENV = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}", ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
            ANSIBLE_COLLECTIONS_PATH=str(ROOT / "build" / "collections"), NO_COLOR="1",
            # the logs end with the slowest tasks: where the converge time goes
-           ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks")
+           ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks",
+           # molecule/site/registrations.yml finds the project through Molecule's variable
+           MOLECULE_PROJECT_DIRECTORY=str(ROOT))
+BENCH_USERS = 100
+USERS_FILE = ROOT / "build" / "bench-users.yml"
 
 
 def run(*args: str, log: str) -> tuple[float, str]:
@@ -48,9 +57,29 @@ def changed_tasks(output: str) -> int:
     return sum(int(n) for n in re.findall(r"\bchanged=(\d+)", recap))
 
 
-def playbook(name: str, log: str) -> tuple[float, str]:
+def playbook(name: str, log: str, *extra: str) -> tuple[float, str]:
     return run(str(BIN / "ansible-playbook"), "-i", INVENTORY, "-e", "@build/lab-secrets.yml",
-               "-e", f"freeswitch_ha_report_dir={ROOT / 'build'}", name, log=log)
+               "-e", f"freeswitch_ha_report_dir={ROOT / 'build'}", *extra, name, log=log)
+
+
+def bench_users(count: int) -> list[dict]:
+    """The lab's users, then more of the same kind (number, domain, password made from the lab secret) up to ``count``.
+
+    Read from the inventory, so the NATed user and the passwords' rule are the lab's own.
+    """
+    import lab  # pylint: disable=import-outside-toplevel
+
+    users = list(lab.farm_picture(INVENTORY)["vars"]["freeswitch_ha_sip_users"])
+    domains = sorted({entry["domain"] for entry in users})
+    template = users[0]["password"].replace(str(users[0]["user"]), "{user}")
+    for number in itertools.count(100):
+        if len(users) >= count:
+            break
+        for index, domain in enumerate(domains):
+            if len(users) < count:
+                user = f"{index + 1}{number:03d}"
+                users.append({"user": user, "domain": domain, "password": template.replace("{user}", user)})
+    return users
 
 
 def main() -> int:
@@ -71,6 +100,10 @@ def main() -> int:
     figures = json.loads((ROOT / "build" / "drill.json").read_text(encoding="utf-8"))
     record(figures, settings={"drill": "playbooks/drill.yml", "inventory": INVENTORY}, tier="drill")
     print("bench-site: drill " + ", ".join(f"{k}={v}" for k, v in sorted(figures.items())))
+    USERS_FILE.write_text(json.dumps({"freeswitch_ha_sip_users": bench_users(BENCH_USERS)}), encoding="utf-8")
+    playbook("playbooks/freeswitch.yml", "bench-users-converge.log", "-e", f"@{USERS_FILE}")
+    seconds, dummy = playbook("molecule/site/registrations.yml", "bench-registrations.log", "-e", f"@{USERS_FILE}")
+    print(f"bench-site: {BENCH_USERS} users registered and called from every box of their tenant in {seconds:.1f} s")
     return 0
 
 
