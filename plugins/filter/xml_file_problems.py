@@ -52,7 +52,7 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.xml_files 
 
 
 def xml_file_problems(files, domains, variable="freeswitch_xml_files"):
-    served = {str(domain).lower(): None for domain in domains or []}
+    served = {str(domain).lower(): (None, str(domain)) for domain in domains or []}
     return [f"{p['variable']}: {p['message']}" for p in file_list_problems(files, served, variable)]
 
 

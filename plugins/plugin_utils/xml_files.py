@@ -34,9 +34,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import ALL, entry_list_problems
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import ALL, as_list, entry_list_problems
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import problem as _problem
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.sip_users import tenant_domains
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import tenant_definitions
 
 FILES_VAR = "freeswitch_ha_xml_files"
@@ -94,7 +93,7 @@ def content_problems(content, area):
 
 
 def _entry_problems(entry, where, domains, tenants, seen, variable, index):
-    """Problems of one entry; ``domains`` {domain: tenant}, ``tenants`` the tenant names (None: no tenants known)."""
+    """Problems of one entry; ``domains`` {domain: (tenant, spelling)}, ``tenants`` the names (None: not known)."""
     problems = []
     tenant = entry.get("tenant")
     if tenant is not None and tenants is not None and tenant not in tenants:
@@ -110,9 +109,13 @@ def _entry_problems(entry, where, domains, tenants, seen, variable, index):
         if domain.lower() not in domains:
             served = ", ".join(sorted(domains)) or "none: no tenant has sip_domains"
             problems.append(_problem(ALL, f"{where}.path", f"{domain!r} is not a SIP domain the farm serves ({served})"))
-        elif tenant is not None and domains[domain.lower()] not in (tenant, None):
+        elif domains[domain.lower()][1] != domain:
+            # the role includes directory/<domain>/ as the tenant spells the domain
+            problems.append(_problem(ALL, f"{where}.path", f"{domain!r}: spell the domain as the farm does "
+                                                           f"({domains[domain.lower()][1]})"))
+        elif tenant is not None and domains[domain.lower()][0] not in (tenant, None):
             problems.append(_problem(ALL, f"{where}.path",
-                                     f"{domain!r} is a domain of tenant {domains[domain.lower()]}, not of {tenant}"))
+                                     f"{domain!r} is a domain of tenant {domains[domain.lower()][0]}, not of {tenant}"))
     problems.extend(_problem(ALL, f"{where}.content", message) for message in content_problems(entry.get("content"), area))
     for other, other_tenant in seen.get(path, []):
         if tenant is None or other_tenant is None or tenant == other_tenant:
@@ -125,8 +128,8 @@ def _entry_problems(entry, where, domains, tenants, seen, variable, index):
 def file_list_problems(files, domains, variable=FILES_VAR, host=ALL, tenants=None):
     """[{host, variable, message}] of a list of files.
 
-    ``domains`` maps each served domain (lower case) to its tenant, or to None
-    where the caller has no tenants (the role, which holds one box's files).
+    ``domains`` maps each served domain (lower case) to (its tenant, or None
+    where the caller has no tenants, as the role; the domain as spelled).
     """
     seen = {}
     return entry_list_problems(files, variable, host, KEYS, lambda index, entry, where: _entry_problems(
@@ -138,10 +141,16 @@ def check(farm):
     if not isinstance(farm, dict):
         return []
     try:
-        tenants = [name for name, dummy, dummy_hosts in tenant_definitions(farm)]
+        definitions = tenant_definitions(farm)
     except PlanError:
-        tenants = None  # the tenant check names the broken definition
-    return file_list_problems((farm.get("vars") or {}).get(FILES_VAR), tenant_domains(farm), tenants=tenants)
+        definitions = None  # the tenant check names the broken definition
+    domains = {}
+    for name, settings, dummy in definitions or []:
+        for domain in as_list(settings.get("sip_domains")) or []:
+            if isinstance(domain, str):
+                domains.setdefault(domain.lower(), (name, domain))
+    tenants = None if definitions is None else [name for name, dummy, dummy_hosts in definitions]
+    return file_list_problems((farm.get("vars") or {}).get(FILES_VAR), domains, tenants=tenants)
 
 
 def plan_xml_files(farm, tenants):

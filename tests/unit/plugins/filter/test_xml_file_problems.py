@@ -14,7 +14,9 @@ def test_registered_under_its_file_name_and_documented():
 
 def test_sound_files_have_no_problem():
     files = [{"path": "directory/Alpha.lab.invalid/3001.xml", "content": USERS}]
-    assert get_filter(NAME)(files, ["alpha.lab.invalid"]) == []
+    assert get_filter(NAME)(files, ["Alpha.lab.invalid"]) == []
+    assert get_filter(NAME)(files, ["alpha.lab.invalid"]) == [
+        "freeswitch_xml_files[0].path: 'Alpha.lab.invalid': spell the domain as the farm does (alpha.lab.invalid)"]
     assert get_filter(NAME)([], ["alpha.lab.invalid"]) == []
 
 

@@ -55,6 +55,8 @@ def test_no_files_is_clean(lab_farm):
     ({"path": "directory/gamma.lab.invalid/u.xml", "content": USERS}, "[0].path", "not a SIP domain the farm serves"),
     ({"path": "directory/beta.lab.invalid/u.xml", "content": USERS, "tenant": "alpha"}, "[0].path",
      "is a domain of tenant beta, not of alpha"),
+    ({"path": "directory/ALPHA.lab.invalid/u.xml", "content": USERS}, "[0].path",
+     "'ALPHA.lab.invalid': spell the domain as the farm does (alpha.lab.invalid)"),
     ({"path": "dialplan/x.xml", "content": CONTEXT, "tenant": "gamma"}, "[0].tenant", "is not a tenant of the farm"),
     ({"path": "dialplan/x.xml", "content": "<include>\n  <context name='x'>\n</include>\n"}, "[0].content",
      "does not parse as XML (mismatched tag: line 3, column 2)"),
