@@ -32,7 +32,7 @@ source ports and whose UDP bindings it forgets after ``--nat-timeout``
 seconds without a packet (fsha-lab-nat). Its Contact is the namespace's
 private address, which no box and no load balancer can reach: a call gets
 there only through Kamailio's Path ``received`` and a binding kept open by
-the boxes' OPTIONS pings. Its pairs are called once twice the timeout has
+the load balancer's keepalives (nat_keepalive). Its pairs are called once twice the timeout has
 passed since it registered; they count like the others, and
 ``fs.registration_nat_pairs_reached`` counts them alone. Its password comes
 from /etc/fsha-lab-nat-user.csv, also written by registrations.yml.
@@ -223,7 +223,7 @@ def run_drill(inventory, nat_user=None, nat_timeout=NAT_TIMEOUT_S):
         reached, cross = call_pairs(plan, client, pairs, details)
         nat_reached = 0
         if nat and details["nat"]["registered"]:
-            # the binding survives only if the boxes' pings kept it open
+            # the binding survives only if the load balancer's keepalives kept it open
             wait = registered_at + 2 * nat_timeout - time.time()
             if wait > 0:
                 time.sleep(wait)

@@ -211,10 +211,7 @@ def operator_files_round_trip(host, before):
     assert host.check_output("fs_cli -x 'user_exists id 3001 fsw.lab.invalid'") == "true"
     assert _answered(9198) == 0, "the inventory's extension did not answer"
     assert _answered(9199) == 0, "the extension placed by hand under local/ did not answer"
-    # a re-run changes nothing
-    rc, out, err = converge({"freeswitch_ha_xml_files": XML_FILES})
-    assert rc == 0, out[-3000:] + err[-3000:]
-    assert changed_items(role_tasks(out)) == []
+    # (that a re-run changes nothing is the site scenario's idempotence step: the lab inventory has an operator file)
     # a transfer to a context that does not exist is refused by the box's check; the live tree stays as it was
     broken = [XML_FILES[0], dict(XML_FILES[1], content=XML_FILES[1]["content"].replace(
         '<action application="answer"/>', '<action application="transfer" data="9198 XML nowhere"/>'))]

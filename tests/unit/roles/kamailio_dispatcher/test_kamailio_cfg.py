@@ -42,9 +42,15 @@ def test_calls_from_the_farm_follow_the_registers_path():
     text = _render("freeswitch", 9)
     assert 'modparam("path", "use_received", 1)' in text
     # the Path names this proxy; a NATed client's also says where it registered from
-    assert "if (isflagset(5)) {\n\t\t\tadd_path_received();\n\t\t} else {\n\t\t\tadd_path();" in text
+    # ...and this proxy keeps that client's binding open while the registration lasts (FreeSWITCH cannot ping
+    # through a Path): nat_keepalive() before the REGISTER is relayed, the interval from the role
+    assert "if (isflagset(5)) {\n\t\t\tnat_keepalive();\n\t\t\tadd_path_received();\n\t\t} else {\n\t\t\tadd_path();" in text
+    assert 'loadmodule "nat_traversal.so"' in text
+    assert 'modparam("nat_traversal", "keepalive_interval", 20)' in text
+    assert 'modparam("nat_traversal", "keepalive_state_file", "/run/kamailio/nat-keepalive-state")' in text
     follow = text.index('if (ds_is_from_list("-1", "3") && is_present_hf("Route")) {\n\t\tloose_route();')
     # ...before the Route headers of new requests are dropped
     assert follow < text.index('remove_hf("Route");')
     proxy = _render("proxy", 9)
     assert "use_received" not in proxy and "loose_route();\n\t\tif (isdsturiset())" not in proxy
+    assert "nat_traversal" not in proxy and "nat_keepalive" not in proxy
