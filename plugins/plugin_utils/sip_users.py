@@ -45,7 +45,10 @@ def user_name(value):
 
 
 def tenant_domains(farm):
-    """{domain (lower case): tenant name} of every tenant's sip_domains; {} when the tenants do not parse."""
+    """{domain (lower case): (tenant name, the domain as spelled)} of every tenant's sip_domains.
+
+    {} when the tenants do not parse (the tenant check names the problem).
+    """
     try:
         definitions = tenant_definitions(farm)
     except PlanError:
@@ -54,7 +57,7 @@ def tenant_domains(farm):
     for name, settings, dummy in definitions:
         for domain in as_list(settings.get("sip_domains")) or []:
             if isinstance(domain, str):
-                domains.setdefault(domain.lower(), name)
+                domains.setdefault(domain.lower(), (name, domain))
     return domains
 
 
@@ -84,7 +87,7 @@ def _entry_problems(entry, where, domains, seen, variable, index):
 
 
 def user_list_problems(users, domains, variable=USERS_VAR, host=ALL):
-    """[{host, variable, message}] of a list of users; ``domains`` the domains served ({lower case: name})."""
+    """[{host, variable, message}] of a list of users; ``domains`` the domains served (keyed in lower case)."""
     seen = {}
     return entry_list_problems(users, variable, host, KEYS, lambda index, entry, where: _entry_problems(
         entry, where, domains, seen, variable, index))

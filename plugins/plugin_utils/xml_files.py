@@ -34,8 +34,9 @@ import re
 import xml.etree.ElementTree as ET
 
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.errors import PlanError
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import ALL, as_list, entry_list_problems
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import ALL, entry_list_problems
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import problem as _problem
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.sip_users import tenant_domains
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.tenant_partitions import tenant_definitions
 
 FILES_VAR = "freeswitch_ha_xml_files"
@@ -141,16 +142,10 @@ def check(farm):
     if not isinstance(farm, dict):
         return []
     try:
-        definitions = tenant_definitions(farm)
+        tenants = [name for name, dummy, dummy_hosts in tenant_definitions(farm)]
     except PlanError:
-        definitions = None  # the tenant check names the broken definition
-    domains = {}
-    for name, settings, dummy in definitions or []:
-        for domain in as_list(settings.get("sip_domains")) or []:
-            if isinstance(domain, str):
-                domains.setdefault(domain.lower(), (name, domain))
-    tenants = None if definitions is None else [name for name, dummy, dummy_hosts in definitions]
-    return file_list_problems((farm.get("vars") or {}).get(FILES_VAR), domains, tenants=tenants)
+        tenants = None  # the tenant check names the broken definition
+    return file_list_problems((farm.get("vars") or {}).get(FILES_VAR), tenant_domains(farm), tenants=tenants)
 
 
 def plan_xml_files(farm, tenants):
