@@ -45,7 +45,7 @@ IMAGE_REPO = "fsha/debian"
 IMAGE_MAX_AGE_DAYS = 14
 # What the base image holds: enough for systemd and Ansible; roles install the rest.
 IMAGE_PACKAGES = "python3,python3-apt,systemd,systemd-sysv,dbus,iproute2,procps,iputils-ping,ca-certificates"
-IMAGE_RECIPE_VERSION = "1"
+IMAGE_RECIPE_VERSION = "2"
 RELEASES = ("bookworm", "trixie")
 CONTAINER_PREFIX = "fsha-"
 LABEL = "telephony.freeswitch_ha.lab"
@@ -471,6 +471,11 @@ def _build_image_unlocked(release: str) -> bool:
             'Binary::apt::APT::Keep-Downloaded-Packages "true";\nAPT::Keep-Downloaded-Packages "true";\n', encoding="ascii")
         (root / "etc/apt/apt.conf.d/10fsha-no-recommends").write_text(
             'APT::Install-Recommends "false";\n', encoding="ascii")
+        # A mirror's passing error (a reset, a 5xx while it syncs) is retried
+        # rather than failing a scenario's converge: a dozen lab hosts download
+        # at once on a fresh machine.
+        (root / "etc/apt/apt.conf.d/10fsha-retries").write_text(
+            'Acquire::Retries "5";\n', encoding="ascii")
         # Units that only make sense on real machines.
         for unit in ("getty.target", "console-getty.service", "systemd-firstboot.service"):
             (root / "etc/systemd/system" / unit).unlink(missing_ok=True)

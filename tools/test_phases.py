@@ -52,6 +52,12 @@ ALONE = (("galaxy", "galaxy"),)
 DIGEST = re.compile(r"^INFO\s+\[.*\] Executing$|Playbook run took|^=+ .*(passed|failed|error).* in |"
                     r"slowest .*durations|^\d+\.\d+s (call|setup|teardown) ")
 FAILED_LOG_LINES = 400
+# A failed Ansible task, a failed pytest test, or an error summary line: the
+# lines printed last, after the log's tail, because only the end of CI's output
+# is kept.
+FAILURE = re.compile(r"^(fatal|failed): \[|^FAILED |^ERROR |^E   ")
+FAILURE_CONTEXT = 6
+FAILURE_CHARS = 600
 PRINT = threading.Lock()
 
 
@@ -122,6 +128,21 @@ def log_of(name: str) -> Path:
 def digest(log: Path) -> str:
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
     return "\n".join(line for line in lines if DIGEST.search(line))
+
+
+def failures(lines: list[str], limit: int = 12) -> list[str]:
+    """The last `limit` failure lines of a log, each with the task header above it, cut to FAILURE_CHARS."""
+    found: list[str] = []
+    last_header = None
+    for i, line in enumerate(lines):
+        if FAILURE.search(line):
+            header = next((j for j in range(i - 1, max(i - FAILURE_CONTEXT, 0) - 1, -1)
+                           if lines[j].startswith("TASK [")), None)
+            if header is not None and header != last_header:
+                found.append(lines[header])
+                last_header = header
+            found.append(line[:FAILURE_CHARS])
+    return found[-limit:]
 
 
 class Runner:
@@ -290,6 +311,10 @@ def main(argv: list[str] | None = None) -> int:
         say(f"{runner.failed.name} failed; the last {min(len(lines), FAILED_LOG_LINES)} lines of "
             f"{log.relative_to(ROOT)}:")
         print("\n".join(lines[-FAILED_LOG_LINES:]), flush=True)
+        cause = failures(lines)
+        if cause:
+            say(f"what failed in {runner.failed.name}:")
+            print("\n".join(cause), flush=True)
     elif runner.failed is not None:
         say(f"the FreeSWITCH package failed; the FreeSWITCH scenarios did not run (log: {BUILD_LOG.relative_to(ROOT)})")
     return 0 if ok else 1

@@ -71,3 +71,24 @@ def test_a_failure_stops_the_other_lane_and_is_reported(tmp_path, monkeypatch):
     assert results["slow"]["stopped"] is True
     assert "after" not in results  # nothing starts after a failure
     assert (tmp_path / "broken.log").read_text() == "no\n"
+
+
+def test_the_failed_tasks_are_picked_out_of_a_log_with_their_task_headers():
+    lines = ["TASK [glusterfs : Create the volume] ***",
+             "ok: [gt1]",
+             'fatal: [gt2]: FAILED! => {"msg": "' + "x" * 900 + '"}',
+             "fatal: [gt3]: FAILED! => {}",
+             "PLAY RECAP ***",
+             "gt1 : ok=3 changed=0 failed=0",
+             "gt2 : ok=1 changed=0 failed=1",
+             "FAILED tests/test_volume.py::test_heal - AssertionError",
+             "ERROR    Molecule executed 1 scenario (1 failed)"]
+    found = test_phases.failures(lines)
+    assert found[0] == "TASK [glusterfs : Create the volume] ***"
+    assert found[1].startswith("fatal: [gt2]") and len(found[1]) == test_phases.FAILURE_CHARS
+    # one header for two failures of the same task; lines with no task above get none
+    assert found[2] == "fatal: [gt3]: FAILED! => {}"
+    assert found[3:] == ["FAILED tests/test_volume.py::test_heal - AssertionError",
+                         "ERROR    Molecule executed 1 scenario (1 failed)"]
+    assert test_phases.failures(["ok: [a]", "changed: [b]"]) == []
+    assert len(test_phases.failures(["fatal: [h]: FAILED!"] * 30)) == 12
