@@ -84,6 +84,10 @@ def role_defaults() -> dict:
     return yaml.safe_load((ROLE / "defaults" / "main.yml").read_text(encoding="utf-8"))
 
 
+def role_vars() -> dict:
+    return yaml.safe_load((ROLE / "vars" / "main.yml").read_text(encoding="utf-8"))
+
+
 def build_packages(release: str) -> list[str]:
     numbers = {"bookworm": "12", "trixie": "13"}
     data = yaml.safe_load((ROLE / "vars" / f"Debian-{numbers[release]}.yml").read_text(encoding="utf-8"))
@@ -137,7 +141,9 @@ def cache_key(release: str) -> tuple[str, dict]:
     defaults = role_defaults()
     sources = vendor_dir()
     comps, offline = components(defaults, sources)
-    modules = list(defaults["freeswitch_modules"])
+    # the role's modules and every one an option of the role may load
+    modules = list(defaults["freeswitch_modules"]) + [m for m in role_vars()["__freeswitch_feature_modules"]
+                                                      if m not in defaults["freeswitch_modules"]]
     check_modules(modules)
     resolved = []
     for c in comps:

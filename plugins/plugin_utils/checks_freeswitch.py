@@ -17,7 +17,8 @@ freeswitch role needs:
   ':', '"', '<', '>', '&' and whitespace would break them;
 * ``freeswitch_ha_db_haproxy_port``: the local HAProxy port the DSN uses;
 * ``freeswitch_ha_sessions_per_second`` (per box): a positive integer
-  (call_rates).
+  (call_rates);
+* the directory service (``freeswitch_ha_directory_*``, directory_service).
 
 Secret values are never quoted in a message.
 """
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import call_rates
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils import call_rates, directory_service
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import ALL, members
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import problem as _problem
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.secrets import is_example_secret
@@ -100,4 +101,5 @@ def check(farm):
     if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535):
         problems.append(_problem(ALL, "freeswitch_ha_db_haproxy_port", f"{port!r} is not a TCP port (1-65535)"))
     problems.extend(call_rates.problems(farm))
+    problems.extend(directory_service.farm_problems(farm_vars))
     return problems

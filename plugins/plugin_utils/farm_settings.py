@@ -76,6 +76,8 @@ from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.checks_sto
     DEFAULT_BRICK_ROOT,
     DEFAULT_REPLICA,
 )
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.directory_service import DEFAULT_TIMEOUT as DEFAULT_DIRECTORY_TIMEOUT
+from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.directory_service import FARM_VARS as DIRECTORY_VARS
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm import ALL, DEFAULT_HAPROXY_GROUP, problem
 from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.rtp_port_ranges import (
     ALLOW_MOVING_VAR,
@@ -139,6 +141,15 @@ SETTINGS = {
     "freeswitch_ha_relay_networks": Setting([], "farm", "networks FreeSWITCH treats as local besides the farm "
                                                         "network"),
     "freeswitch_ha_db_haproxy_port": Setting(DEFAULT_DB_HAPROXY_PORT, "farm", "local HAProxy port of the FreeSWITCH ODBC DSN"),
+    DIRECTORY_VARS["url"]: Setting("", "farm", "a directory service the boxes ask for users over HTTP(S) "
+                                               "(mod_xml_curl) before their own directory; http only to the box "
+                                               "itself; empty: none"),
+    DIRECTORY_VARS["timeout"]: Setting(DEFAULT_DIRECTORY_TIMEOUT, "farm", "seconds a box waits for the directory "
+                                                                          "service's answer"),
+    DIRECTORY_VARS["credentials"]: Setting(NO_DEFAULT, "farm", "HTTP basic credentials for the directory service, "
+                                                               "user:password (vault); unset: none"),
+    DIRECTORY_VARS["cacert_file"]: Setting("", "farm", "CA bundle on the boxes the https directory service's "
+                                                       "certificate is checked against (empty: the system's)"),
     # database
     "freeswitch_ha_postgresql_version": Setting(NO_DEFAULT, "farm", "PostgreSQL major version (default: "
                                                                     "Debian's)"),
@@ -264,7 +275,7 @@ KNOWN = frozenset(SETTINGS) | frozenset(COLLECTION_FACTS)
 SECRETS = frozenset({
     "freeswitch_ha_db_password", "freeswitch_ha_replication_password", "freeswitch_ha_esl_password",
     "freeswitch_ha_signalwire_token", BACKUP_CIPHER_VAR, "freeswitch_ha_sip_users",
-    "freeswitch_ha_xml_files",
+    "freeswitch_ha_xml_files", DIRECTORY_VARS["credentials"],
 })
 # The scopes the plan's settings cover: host, run and lab values are read where they apply.
 PLAN_SCOPES = ("farm", "farm or host")

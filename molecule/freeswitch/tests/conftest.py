@@ -24,6 +24,11 @@ def user_password():
     return (SECRETS / "freeswitch-user").read_text().split()[0]
 
 
+def directory_user_password():
+    """The password of user 3201, whom only the directory service knows (fsha_lab_directory_users)."""
+    return (SECRETS / "freeswitch-directory-user").read_text().split()[0]
+
+
 def converge(*extra_vars, callback="ansible.posix.json"):
     """Run converge.yml against the scenario's containers; (rc, stdout, stderr)."""
     env = dict(os.environ)

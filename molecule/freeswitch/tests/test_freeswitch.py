@@ -17,7 +17,8 @@ FILES = [
     "autoload_configs/switch.conf.xml", "autoload_configs/modules.conf.xml", "autoload_configs/acl.conf.xml",
     "autoload_configs/console.conf.xml", "autoload_configs/logfile.conf.xml",
     "autoload_configs/event_socket.conf.xml", "autoload_configs/sofia.conf.xml",
-    "autoload_configs/verto.conf.xml", "sip_profiles/farm.xml", "dialplan/farm.xml", "directory/farm.xml",
+    "autoload_configs/verto.conf.xml", "autoload_configs/xml_curl.conf.xml", "sip_profiles/farm.xml", "dialplan/farm.xml",
+    "directory/farm.xml",
 ]
 TABLES = {
     "complete", "aliases", "channels", "calls", "interfaces", "tasks", "nat", "registrations", "recovery",
