@@ -208,6 +208,8 @@ CASES = [
     ("xml_file_does_not_parse", _set_var("freeswitch_ha_xml_files", [
         {"path": "dialplan/extensions/sales.xml", "content": "<include>\n  <extension name='sales'>\n</include>\n"}]),
      "all", "freeswitch_ha_xml_files[0].content", "does not parse as XML (mismatched tag: line 3"),
+    ("directory_service_in_clear", _set_var("freeswitch_ha_directory_url", "http://172.28.57.31:8095/directory"),
+     "all", "freeswitch_ha_directory_url", "plain http to 172.28.57.31"),
 ]
 
 

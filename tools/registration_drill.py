@@ -71,13 +71,20 @@ NAT_LOG = "/tmp/fsha-nat-user.log"
 NAT_TIMEOUT_S = 30
 
 
-def load_farm(inventory):
-    """(plan, {host: container}, client host, client address) of a lab inventory."""
+def load_farm(inventory, users=None):
+    """(plan, client host, client address) of a lab inventory; ``users`` ([{user, domain}]) replace its users.
+
+    The run that converged the boxes may have had other users than the
+    inventory (make bench-site passes 100 as an extra variable): the
+    playbook hands the drill that run's list, without the passwords.
+    """
     sys.path.insert(0, str(ROOT / "build" / "collections"))
     from ansible_collections.telephony.freeswitch_ha.plugins.plugin_utils.farm_plan import (  # pylint: disable=import-outside-toplevel
         farm_plan,
     )
     farm = lab.farm_picture(str(inventory))
+    if users is not None:
+        farm["vars"]["freeswitch_ha_sip_users"] = [{"user": str(u["user"]), "domain": str(u["domain"])} for u in users]
     plan = farm_plan(farm, check=False)
     clients = farm["groups"].get("lab_clients") or []
     if not clients:
@@ -176,9 +183,9 @@ def call_pairs(plan, client, pairs, details, log=UAS_LOG):
     return reached, cross
 
 
-def run_drill(inventory, nat_user=None, nat_timeout=NAT_TIMEOUT_S):
+def run_drill(inventory, nat_user=None, nat_timeout=NAT_TIMEOUT_S, users=None):
     """Run it once; return (figures, details)."""
-    plan, client, address = load_farm(inventory)
+    plan, client, address = load_farm(inventory, users)
     users = {}
     for box, entries in plan["sip_users"].items():
         tenant = plan["box_tenants"][box]
@@ -280,8 +287,11 @@ def main(argv=None):
     parser.add_argument("--nat-user", metavar="USER@DOMAIN", help="the user that registers from behind NAT")
     parser.add_argument("--nat-timeout", type=int, default=NAT_TIMEOUT_S, metavar="S",
                         help=f"seconds the NAT keeps an idle UDP binding (default {NAT_TIMEOUT_S})")
+    parser.add_argument("--users", metavar="FILE", help="JSON list of {user, domain}: the users the boxes were "
+                                                        "converged with (default: the inventory's)")
     args = parser.parse_args(argv)
-    figures, details = run_drill(args.inventory, args.nat_user, args.nat_timeout)
+    users = json.loads(Path(args.users).read_text(encoding="utf-8")) if args.users else None
+    figures, details = run_drill(args.inventory, args.nat_user, args.nat_timeout, users)
     print(json.dumps({"figures": figures, **details}, indent=2, default=str))
     if args.record:
         from benchreport import record  # noqa: E402  pylint: disable=import-outside-toplevel
