@@ -54,3 +54,11 @@ def only_fsw1(host):
     if host.check_output("hostname") != "fsw1":
         pytest.skip("runs once, with fsw1")
     return host
+
+
+@pytest.fixture
+def caller(host):
+    """The test caller (fswdb): SIPp calls from the tenant VIP, the address the farm profile trusts."""
+    if "databases" not in host.ansible.get_variables()["group_names"]:
+        pytest.skip("the test caller (fswdb) only")
+    return host

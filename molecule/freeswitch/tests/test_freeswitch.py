@@ -183,13 +183,6 @@ def test_the_start_logged_no_error_but_the_plain_ws_certificate(fs):
     assert [e for e in errors if "SUPPLIED CERT FILE NOT FOUND" not in e] == []
 
 
-@pytest.fixture
-def caller(host):
-    if "databases" not in host.ansible.get_variables()["group_names"]:
-        pytest.skip("the test caller (fswdb) only")
-    return host
-
-
 def sessions_since_startup(box):
     return int(re.search(r"(\d+) session\(s\) since startup", box.check_output("fs_cli -x status")).group(1))
 
