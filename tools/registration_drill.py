@@ -183,9 +183,9 @@ def call_pairs(plan, client, pairs, details, log=UAS_LOG):
     return reached, cross
 
 
-def run_drill(inventory, nat_user=None, nat_timeout=NAT_TIMEOUT_S, users=None):
+def run_drill(inventory, nat_user=None, nat_timeout=NAT_TIMEOUT_S, converged_users=None):
     """Run it once; return (figures, details)."""
-    plan, client, address = load_farm(inventory, users)
+    plan, client, address = load_farm(inventory, converged_users)
     users = {}
     for box, entries in plan["sip_users"].items():
         tenant = plan["box_tenants"][box]

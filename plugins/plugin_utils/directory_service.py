@@ -59,6 +59,11 @@ def is_loopback_host(name):
         return False
 
 
+def is_https(url):
+    """True for an https URL, its scheme in any case (as curl and mod_xml_curl read it)."""
+    return url.lower().startswith("https:")
+
+
 def _url_problems(url):
     if not isinstance(url, str):
         return ["is not a string"]
@@ -110,17 +115,19 @@ def problems(values):
     values = values if isinstance(values, dict) else {}
     url = values.get("url", "")
     found = [("url", message) for message in _url_problems(url)]
-    if found or not url:
-        if values.get("credentials") not in (None, "") and not found:
-            found.append(("credentials", "is set but there is no directory service URL: set the URL or drop them"))
+    if found:
         return found
+    if not url:
+        if values.get("credentials") not in (None, ""):
+            return [("credentials", "is set but there is no directory service URL: set the URL or drop them")]
+        return []
     found.extend(("timeout", m) for m in _timeout_problems(values.get("timeout", DEFAULT_TIMEOUT)))
     found.extend(("credentials", m) for m in _credential_problems(values.get("credentials")))
     cacert = values.get("cacert_file", "")
     if cacert not in (None, ""):
         if not isinstance(cacert, str) or not cacert.startswith("/"):
             found.append(("cacert_file", f"{cacert!r} is not an absolute path on the boxes"))
-        elif urlsplit(url).scheme != "https":
+        elif not is_https(url):
             found.append(("cacert_file", "has no effect with an http URL"))
     return found
 

@@ -19,6 +19,7 @@ CREDENTIALS = "fsha:Rw8sT1yB4nZk3uV9qLm2"
     {"url": "http://127.0.0.1:8095/directory", "timeout": 1, "credentials": CREDENTIALS},
     {"url": "http://localhost/directory"},
     {"url": "http://[::1]:8095/"},
+    {"url": "HTTPS://directory.example.net/", "cacert_file": "/etc/ssl/certs/farm-ca.pem"},
 ])
 def test_sound_settings_have_no_problem(values):
     assert directory_service.problems(values) == []
@@ -29,6 +30,8 @@ def test_sound_settings_have_no_problem(values):
     ({"url": "https:///nohost"}, "url", "with a host"),
     ({"url": "https://directory.example.net:99999/"}, "url", "is not a URL"),
     ({"url": "http://172.28.57.31:8095/"}, "url", "plain http to 172.28.57.31"),
+    ({"url": "HTTP://172.28.57.31:8095/"}, "url", "plain http to 172.28.57.31"),
+    ({"url": "HTTP://127.0.0.1/", "cacert_file": "/etc/ca.pem"}, "cacert_file", "no effect with an http URL"),
     ({"url": "http://directory.example.net/"}, "url", "use https"),
     ({"url": "https://fsha:secret@directory.example.net/"}, "url", "carries credentials"),
     ({"url": "https://directory.example.net/$${domain}"}, "url", "'$'"),

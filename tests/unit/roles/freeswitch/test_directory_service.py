@@ -45,6 +45,12 @@ def test_over_https_the_certificate_and_its_name_are_checked_and_the_url_is_esca
     assert params["ssl-cacert-file"]["value"] == "/etc/ssl/farm-ca.pem"
 
 
+def test_an_https_scheme_in_capitals_is_still_checked():
+    params = _params(_render("etc/freeswitch/autoload_configs/xml_curl.conf.xml.j2",
+                             freeswitch_xml_curl_url="HTTPS://directory.example.net/fs"))
+    assert params["enable-cacert-check"]["value"] == params["enable-ssl-verifyhost"]["value"] == "true"
+
+
 @pytest.mark.parametrize("credentials", [CREDENTIALS, ""])
 def test_the_credentials_are_in_the_secrets_file_alone(credentials):
     conf = _render("etc/freeswitch/autoload_configs/xml_curl.conf.xml.j2", freeswitch_xml_curl_credentials=credentials)
